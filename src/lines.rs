@@ -1,0 +1,97 @@
+//! Byte offset ↔ line/column conversion with a precomputed line index.
+
+/// Start offsets of every line, computed once per source.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        LineIndex {
+            starts,
+            len: text.len(),
+        }
+    }
+
+    /// Number of lines (a trailing newline does not start a new counted line
+    /// unless text follows it).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.len);
+        match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(self.len)
+    }
+
+    /// 1-based line and 1-based column (counted in characters) of a byte offset.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let col = text[start..offset].chars().count();
+        (line + 1, col + 1)
+    }
+
+    /// Byte offset of a 1-based line and 1-based character column.
+    pub fn offset(&self, text: &str, line: usize, col: usize) -> usize {
+        let start = self.line_start(line.saturating_sub(1));
+        let mut off = start;
+        for (n, (i, _)) in text[start..].char_indices().enumerate() {
+            if n + 1 == col {
+                return start + i;
+            }
+            off = start + i;
+        }
+        if col > 1 { text.len().max(off) } else { start }
+    }
+}
+
+fn memchr_iter(needle: u8, hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    hay.iter()
+        .enumerate()
+        .filter(move |(_, b)| **b == needle)
+        .map(|(i, _)| i)
+}
+
+/// The largest char boundary `<= i`.
+pub fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    if i >= s.len() {
+        return s.len();
+    }
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars() {
+        let t = "ab\nçd\n\nx";
+        let idx = LineIndex::new(t);
+        assert_eq!(idx.line_col(t, 0), (1, 1));
+        assert_eq!(idx.line_col(t, 3), (2, 1));
+        assert_eq!(idx.line_col(t, 5), (2, 2)); // after the 2-byte ç
+        assert_eq!(idx.line_col(t, 7), (3, 1));
+        assert_eq!(idx.line_col(t, 8), (4, 1));
+        assert_eq!(idx.line_col(t, 99), (4, 2));
+        assert_eq!(idx.line_count(), 4);
+    }
+}
