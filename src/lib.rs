@@ -6,3 +6,4 @@
 
 pub mod diagnostic;
 pub mod lines;
+pub mod parse;

@@ -1,0 +1,584 @@
+//! A line-oriented Dockerfile parser that reads files exactly as BuildKit's
+//! reference parser does (directives, escape char, continuations, comments
+//! inside continuations, heredocs, JSON vs shell form), keeps byte spans for
+//! everything, and never aborts: a line it cannot read becomes a
+//! [`SyntaxError`] and parsing resumes at the next line.
+
+pub mod ast;
+mod dump;
+mod json;
+mod words;
+
+pub use ast::*;
+pub use dump::dump;
+
+use crate::diagnostic::Span;
+
+const BOM: &str = "\u{feff}";
+
+/// A logical line: physical lines joined after continuation handling, with
+/// the map back to original byte offsets.
+struct Logical {
+    text: String,
+    /// (offset in `text`, offset in source), sorted; each segment is a
+    /// verbatim copy of source bytes.
+    segs: Vec<(usize, usize)>,
+}
+
+impl Logical {
+    fn new() -> Self {
+        Logical {
+            text: String::new(),
+            segs: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, piece: &str, src_off: usize) {
+        if piece.is_empty() {
+            return;
+        }
+        self.segs.push((self.text.len(), src_off));
+        self.text.push_str(piece);
+    }
+
+    /// Source offset of a logical offset (start of a range).
+    fn map(&self, off: usize) -> usize {
+        if self.segs.is_empty() {
+            return 0;
+        }
+        let i = match self.segs.binary_search_by(|s| s.0.cmp(&off)) {
+            Ok(i) => i,
+            Err(0) => 0,
+            Err(i) => i - 1,
+        };
+        let (l, s) = self.segs[i];
+        s + (off - l.min(off))
+    }
+
+    /// Source offset of a logical offset used as the end of a range.
+    fn map_end(&self, off: usize) -> usize {
+        if off == 0 {
+            return self.map(0);
+        }
+        self.map(off - 1) + 1
+    }
+
+    fn span(&self, start: usize, end: usize) -> Span {
+        if end <= start {
+            let s = self.map(start);
+            return Span::new(s, s);
+        }
+        Span::new(self.map(start), self.map_end(end))
+    }
+}
+
+/// One physical line: its content span (without `\n` and trailing `\r`) and
+/// the offset after its newline.
+#[derive(Clone, Copy)]
+struct RawLine {
+    start: usize,
+    end: usize,
+    next: usize,
+}
+
+fn raw_lines(src: &str) -> Vec<RawLine> {
+    let mut out = Vec::new();
+    let bytes = src.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        let nl = bytes[start..].iter().position(|&b| b == b'\n');
+        let (mut end, next) = match nl {
+            Some(p) => (start + p, start + p + 1),
+            None => (bytes.len(), bytes.len()),
+        };
+        while end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        out.push(RawLine { start, end, next });
+        start = next;
+    }
+    out
+}
+
+fn is_space(c: char) -> bool {
+    c.is_whitespace()
+}
+
+fn is_comment(line: &str) -> bool {
+    line.trim_start_matches(is_space).starts_with('#')
+}
+
+/// Parser directives (`# escape=\``), accepted only in the first lines.
+struct Directives {
+    escape: char,
+    done: bool,
+    seen: Vec<String>,
+}
+
+impl Directives {
+    /// Look at one (left-trimmed) line; returns a recognised directive.
+    fn process(&mut self, line: &str) -> Result<Option<(String, String)>, String> {
+        if self.done {
+            return Ok(None);
+        }
+        let Some((name, value)) = match_directive(line) else {
+            self.done = true;
+            return Ok(None);
+        };
+        let key = name.to_ascii_lowercase();
+        if !matches!(key.as_str(), "syntax" | "escape" | "check") {
+            self.done = true;
+            return Ok(None);
+        }
+        if self.seen.contains(&key) {
+            return Err(format!("only one {key} parser directive can be used"));
+        }
+        self.seen.push(key.clone());
+        if key == "escape" {
+            match value.as_str() {
+                "\\" => self.escape = '\\',
+                "`" => self.escape = '`',
+                _ => {
+                    return Err(format!(
+                        "invalid escape token '{value}' does not match ` or \\"
+                    ));
+                }
+            }
+        }
+        Ok(Some((key, value)))
+    }
+}
+
+/// `^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$`
+fn match_directive(line: &str) -> Option<(String, String)> {
+    let rest = line.strip_prefix('#')?;
+    let rest = rest.trim_start_matches(is_space);
+    let name_len = rest
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_alphabetic() || (*i > 0 && c.is_ascii_digit())))
+        .map(|(i, _)| i)
+        .unwrap_or(rest.len());
+    if name_len == 0 {
+        return None;
+    }
+    let name = &rest[..name_len];
+    let rest = rest[name_len..].trim_start_matches(is_space);
+    let value = rest.strip_prefix('=')?.trim_matches(is_space);
+    if value.is_empty() {
+        return None;
+    }
+    Some((name.to_string(), value.to_string()))
+}
+
+/// If `line` ends with an unescaped escape char (plus spaces/tabs), remove
+/// them and return true.
+fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
+    let t = line.trim_end_matches([' ', '\t']);
+    if let Some(before) = t.strip_suffix(escape)
+        && !before.ends_with(escape)
+    {
+        return (before, true);
+    }
+    (line, false)
+}
+
+/// Parse a Dockerfile. Never fails: problems are in `errors`.
+pub fn parse(src: &str) -> Dockerfile {
+    let mut df = Dockerfile {
+        escape: '\\',
+        ..Default::default()
+    };
+    let lines = raw_lines(src);
+    let mut dirs = Directives {
+        escape: '\\',
+        done: false,
+        seen: Vec::new(),
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let raw = lines[i];
+        let mut start = raw.start;
+        if i == 0 && src[start..raw.end].starts_with(BOM) {
+            df.bom = true;
+            start += BOM.len();
+        }
+        let full = &src[start..raw.end];
+        let lead = full.len() - full.trim_start_matches(is_space).len();
+        let token = &full[lead..];
+        let token_off = start + lead;
+        if is_comment(token) {
+            df.comments.push(Comment {
+                text: token[1..].trim_matches(is_space).to_string(),
+                span: Span::new(token_off, raw.end),
+                line: i + 1,
+            });
+        }
+        match dirs.process(token) {
+            Ok(Some((name, value))) => df.directives.push(Directive {
+                name,
+                value,
+                span: Span::new(token_off, raw.end),
+            }),
+            Ok(None) => {}
+            Err(message) => df.errors.push(SyntaxError {
+                message,
+                span: Span::new(token_off, raw.end),
+            }),
+        }
+        df.escape = dirs.escape;
+        let first_line = i;
+        i += 1;
+        let token = if is_comment(token) { "" } else { token };
+        let (piece, continued) = trim_continuation(token, dirs.escape);
+        if !continued && piece.is_empty() {
+            continue;
+        }
+        let mut logical = Logical::new();
+        logical.push(piece, token_off);
+        let mut last_end = raw.end;
+        let mut continued = continued;
+        while continued && i < lines.len() {
+            let raw = lines[i];
+            let text = &src[raw.start..raw.end];
+            // A directive-looking line here still ends directive processing.
+            let _ = dirs.process(text.trim_start_matches(is_space));
+            i += 1;
+            if is_comment(text) {
+                let t = text.trim_start_matches(is_space);
+                df.comments.push(Comment {
+                    text: t[1..].trim_matches(is_space).to_string(),
+                    span: Span::new(raw.end - t.len(), raw.end),
+                    line: i,
+                });
+                continue;
+            }
+            if text.trim_start_matches(is_space).is_empty() {
+                continue;
+            }
+            let (piece, c) = trim_continuation(text, dirs.escape);
+            logical.push(piece, raw.start);
+            last_end = raw.end;
+            continued = c;
+        }
+        let end_line = i; // 1-based line of the last physical line read
+        let inst_end = last_end;
+        match build_instruction(&logical, dirs.escape) {
+            Ok(Some(mut inst)) => {
+                inst.line = first_line + 1;
+                inst.end_line = end_line;
+                inst.span = Span::new(inst.keyword_span.start, inst_end.max(inst.keyword_span.end));
+                if inst.kind.can_contain_heredoc() && logical.text.contains("<<") {
+                    let markers = words::heredoc_markers(&logical.text);
+                    for m in markers {
+                        let marker_span = logical.span(m.start, m.end);
+                        let mut content = String::new();
+                        let body_start = lines.get(i).map(|l| l.start).unwrap_or(src.len());
+                        let mut body_end = body_start;
+                        let mut terminated = false;
+                        while i < lines.len() {
+                            let raw = lines[i];
+                            i += 1;
+                            let text = &src[raw.start..raw.end];
+                            let cand = if m.chomp {
+                                text.trim_start_matches('\t')
+                            } else {
+                                text
+                            };
+                            if cand == m.name {
+                                terminated = true;
+                                inst.span.end = raw.end;
+                                inst.end_line = i;
+                                break;
+                            }
+                            content.push_str(&src[raw.start..raw.next]);
+                            if !src[raw.start..raw.next].ends_with('\n') {
+                                content.push('\n');
+                            }
+                            body_end = raw.next;
+                        }
+                        if !terminated {
+                            df.errors.push(SyntaxError {
+                                message: format!("unterminated heredoc {}", m.name),
+                                span: marker_span,
+                            });
+                            inst.span.end = src.len();
+                            inst.end_line = lines.len();
+                        }
+                        inst.heredocs.push(Heredoc {
+                            name: m.name,
+                            chomp: m.chomp,
+                            quoted: m.quoted,
+                            marker_span,
+                            content,
+                            content_span: Span::new(body_start, body_end),
+                        });
+                        if !terminated {
+                            break;
+                        }
+                    }
+                }
+                df.instructions.push(inst);
+            }
+            Ok(None) => {}
+            Err((message, span)) => {
+                df.errors.push(SyntaxError { message, span });
+            }
+        }
+    }
+    if df.instructions.is_empty() && df.errors.is_empty() {
+        df.errors.push(SyntaxError {
+            message: "file with no instructions".into(),
+            span: Span::new(0, 0),
+        });
+    }
+    df
+}
+
+type BuildResult = Result<Option<Instruction>, (String, Span)>;
+
+/// Turn a logical line into an instruction (BuildKit's `newNodeFromLine`).
+fn build_instruction(lg: &Logical, escape: char) -> BuildResult {
+    let text = lg.text.as_str();
+    let lead = text.len() - text.trim_start_matches(is_space).len();
+    let trimmed_end = text.trim_end_matches(is_space).len();
+    if trimmed_end <= lead {
+        return Ok(None);
+    }
+    build_from(lg, escape, lead, trimmed_end)
+}
+
+fn is_ascii_ws(c: char) -> bool {
+    matches!(c, '\t' | '\u{b}' | '\u{c}' | '\r' | ' ')
+}
+
+fn build_from(lg: &Logical, escape: char, start: usize, end: usize) -> BuildResult {
+    let text = &lg.text[start..end];
+    let kw_len = text.find(is_ascii_ws).unwrap_or(text.len());
+    let keyword = &text[..kw_len];
+    let keyword_span = lg.span(start, start + kw_len);
+    let after_kw = text[kw_len..].trim_start_matches(is_ascii_ws);
+    let args_start = end - after_kw.len();
+    let (flags, rest_off) = words::extract_flags(after_kw);
+    let flags: Vec<Flag> = flags
+        .into_iter()
+        .map(|f| {
+            let raw = f.value;
+            let body = raw.strip_prefix("--").unwrap_or(&raw);
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (body.to_string(), None),
+            };
+            Flag {
+                span: lg.span(args_start + f.start, args_start + f.end),
+                raw,
+                name,
+                value,
+            }
+        })
+        .collect();
+    let rest_raw = &after_kw[rest_off..];
+    let rest = rest_raw.trim_start_matches(is_space);
+    let rest_start = args_start + rest_off + (rest_raw.len() - rest.len());
+    let args_span = lg.span(rest_start, rest_start + rest.len());
+    let Some(kind) = Kind::from_keyword(keyword) else {
+        return Err((format!("unknown instruction: {keyword}"), keyword_span));
+    };
+    let at = |s: usize, e: usize| lg.span(rest_start + s, rest_start + e);
+    let err_span = lg.span(start, end);
+    let args = match kind {
+        Kind::Cmd | Kind::Entrypoint | Kind::Run | Kind::Shell => {
+            maybe_json(rest, &at).map_err(|m| (m, err_span))?
+        }
+        Kind::Add | Kind::Copy | Kind::Volume => match json::parse_array(rest) {
+            json::JsonArray::Ok(ws, span) => Args::Exec {
+                words: to_words(ws, &at),
+                span: at(span.0, span.1),
+            },
+            json::JsonArray::NotStrings => {
+                return Err((
+                    format!("{} takes a JSON array of strings only", kind.name()),
+                    err_span,
+                ));
+            }
+            json::JsonArray::Invalid(_) => whitespace_words(rest, &at),
+        },
+        Kind::Expose | Kind::From => whitespace_words(rest, &at),
+        Kind::Maintainer | Kind::Stopsignal | Kind::User | Kind::Workdir => {
+            if rest.is_empty() {
+                Args::None
+            } else {
+                Args::String(Word {
+                    value: rest.to_string(),
+                    span: at(0, rest.len()),
+                })
+            }
+        }
+        Kind::Arg => {
+            let ws = words::parse_words(rest, escape);
+            if ws.is_empty() {
+                Args::None
+            } else {
+                Args::Words(to_words(ws, &at))
+            }
+        }
+        Kind::Env | Kind::Label => name_val(rest, escape, kind, &at).map_err(|m| (m, err_span))?,
+        Kind::Healthcheck => {
+            let sep = rest.find(is_space).unwrap_or(rest.len());
+            if sep == 0 {
+                Args::None
+            } else {
+                let after = &rest[sep..];
+                let next = sep + (after.len() - after.trim_start_matches(is_space).len());
+                let sub = |s: usize, e: usize| at(next + s, next + e);
+                let cmd = maybe_json(&rest[next..], &sub).map_err(|m| (m, err_span))?;
+                Args::Health {
+                    kind: Word {
+                        value: rest[..sep].to_string(),
+                        span: at(0, sep),
+                    },
+                    cmd: Box::new(cmd),
+                }
+            }
+        }
+        Kind::Onbuild => {
+            if rest.is_empty() {
+                Args::None
+            } else {
+                match build_from(lg, escape, rest_start, rest_start + rest.len())? {
+                    Some(inner) => {
+                        if matches!(inner.kind, Kind::Onbuild | Kind::From | Kind::Maintainer) {
+                            return Err((
+                                format!(
+                                    "{} isn't allowed as an ONBUILD trigger",
+                                    inner.kind.name()
+                                ),
+                                inner.keyword_span,
+                            ));
+                        }
+                        Args::Onbuild(Box::new(inner))
+                    }
+                    None => Args::None,
+                }
+            }
+        }
+    };
+    Ok(Some(Instruction {
+        kind,
+        keyword: keyword.to_string(),
+        keyword_span,
+        span: lg.span(start, end),
+        line: 0,
+        end_line: 0,
+        flags,
+        args,
+        args_text: rest.to_string(),
+        args_span,
+        heredocs: Vec::new(),
+    }))
+}
+
+fn to_words(ws: Vec<words::Piece>, at: &dyn Fn(usize, usize) -> Span) -> Vec<Word> {
+    ws.into_iter()
+        .map(|p| Word {
+            span: at(p.start, p.end),
+            value: p.value,
+        })
+        .collect()
+}
+
+fn maybe_json(rest: &str, at: &dyn Fn(usize, usize) -> Span) -> Result<Args, String> {
+    if rest.is_empty() {
+        return Ok(Args::None);
+    }
+    match json::parse_array(rest) {
+        json::JsonArray::Ok(ws, span) => Ok(Args::Exec {
+            words: to_words(ws, at),
+            span: at(span.0, span.1),
+        }),
+        json::JsonArray::NotStrings => {
+            Err("the JSON array must contain only strings (Docker rejects this line)".into())
+        }
+        json::JsonArray::Invalid(e) => Ok(Args::Shell {
+            text: Word {
+                value: rest.to_string(),
+                span: at(0, rest.len()),
+            },
+            json_error: e,
+        }),
+    }
+}
+
+/// BuildKit's `parseStringsWhitespaceDelimited`.
+fn whitespace_words(rest: &str, at: &dyn Fn(usize, usize) -> Span) -> Args {
+    if rest.is_empty() {
+        return Args::None;
+    }
+    let mut out = Vec::new();
+    let mut pos = 0;
+    for part in rest.split(is_ascii_ws) {
+        if !part.is_empty() {
+            out.push(Word {
+                value: part.to_string(),
+                span: at(pos, pos + part.len()),
+            });
+        }
+        pos += part.len() + 1;
+    }
+    Args::Words(out)
+}
+
+/// BuildKit's `parseNameVal` for ENV and LABEL.
+fn name_val(
+    rest: &str,
+    escape: char,
+    kind: Kind,
+    at: &dyn Fn(usize, usize) -> Span,
+) -> Result<Args, String> {
+    let ws = words::parse_words(rest, escape);
+    if ws.is_empty() {
+        return Ok(Args::None);
+    }
+    if !ws[0].value.contains('=') {
+        // legacy form: KEY value
+        let Some(k_end) = rest.find(is_ascii_ws) else {
+            return Err(format!("{} must have two arguments", kind.name()));
+        };
+        let v_start =
+            k_end + (rest[k_end..].len() - rest[k_end..].trim_start_matches(is_ascii_ws).len());
+        return Ok(Args::KeyValues(vec![KeyValue {
+            key: Word {
+                value: rest[..k_end].to_string(),
+                span: at(0, k_end),
+            },
+            value: Word {
+                value: rest[v_start..].to_string(),
+                span: at(v_start, rest.len()),
+            },
+            sep: "",
+        }]));
+    }
+    let mut out = Vec::new();
+    for w in ws {
+        let Some(eq) = w.value.find('=') else {
+            return Err(format!(
+                "syntax error: can't find = in {:?}; must be of the form name=value",
+                w.value
+            ));
+        };
+        out.push(KeyValue {
+            key: Word {
+                value: w.value[..eq].to_string(),
+                span: at(w.start, w.start + eq),
+            },
+            value: Word {
+                value: w.value[eq + 1..].to_string(),
+                span: at(w.start + eq + 1, w.end),
+            },
+            sep: "=",
+        });
+    }
+    Ok(Args::KeyValues(out))
+}
+
+#[cfg(test)]
+mod tests;

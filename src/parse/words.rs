@@ -1,0 +1,358 @@
+//! Word splitting as BuildKit does it for flags, ARG/ENV/LABEL words and
+//! heredoc markers. Offsets are byte offsets into the given text.
+
+/// A word and the byte range it was read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub value: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(PartialEq)]
+enum Phase {
+    Spaces,
+    Word,
+    Quote,
+}
+
+/// BuildKit's `extractBuilderFlags`: the leading `--flag` words (quotes and
+/// backslashes removed) and the offset where the remaining arguments start.
+pub fn extract_flags(line: &str) -> (Vec<Piece>, usize) {
+    let mut words = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut word = String::new();
+    let mut wstart = 0;
+    let mut quote = '\0';
+    let mut blank_ok = false;
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut k = 0;
+    loop {
+        let at_end = k >= chars.len();
+        let (pos, ch) = if at_end { (line.len(), '\0') } else { chars[k] };
+        if phase == Phase::Spaces {
+            if at_end {
+                break;
+            }
+            if ch.is_whitespace() {
+                k += 1;
+                continue;
+            }
+            let next_dash = chars.get(k + 1).map(|c| c.1) == Some('-');
+            if ch != '-' || !next_dash {
+                return (words, pos);
+            }
+            phase = Phase::Word;
+            wstart = pos;
+        }
+        if at_end {
+            if word != "--" && (blank_ok || !word.is_empty()) {
+                words.push(Piece {
+                    value: word,
+                    start: wstart,
+                    end: line.len(),
+                });
+            }
+            return (words, line.len());
+        }
+        if phase == Phase::Word {
+            if ch.is_whitespace() {
+                phase = Phase::Spaces;
+                if word == "--" {
+                    return (words, pos);
+                }
+                if blank_ok || !word.is_empty() {
+                    words.push(Piece {
+                        value: std::mem::take(&mut word),
+                        start: wstart,
+                        end: pos,
+                    });
+                }
+                word.clear();
+                blank_ok = false;
+                k += 1;
+                continue;
+            }
+            if ch == '\'' || ch == '"' {
+                quote = ch;
+                blank_ok = true;
+                phase = Phase::Quote;
+                k += 1;
+                continue;
+            }
+            if ch == '\\' {
+                if k + 1 == chars.len() {
+                    k += 1;
+                    continue;
+                }
+                k += 1;
+                word.push(chars[k].1);
+                k += 1;
+                continue;
+            }
+            word.push(ch);
+            k += 1;
+            continue;
+        }
+        // in quote
+        if ch == quote {
+            phase = Phase::Word;
+            k += 1;
+            continue;
+        }
+        if ch == '\\' {
+            if k + 1 == chars.len() {
+                phase = Phase::Word;
+                k += 1;
+                continue;
+            }
+            k += 1;
+            word.push(chars[k].1);
+            k += 1;
+            continue;
+        }
+        word.push(ch);
+        k += 1;
+    }
+    (words, line.len())
+}
+
+/// BuildKit's `parseWords`: split on whitespace, keeping quotes and escape
+/// characters in the words.
+pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
+    let mut words = Vec::new();
+    let mut phase = Phase::Spaces;
+    let mut word = String::new();
+    let mut wstart = 0;
+    let mut wend = 0;
+    let mut quote = '\0';
+    let mut blank_ok = false;
+    let chars: Vec<(usize, char)> = rest.char_indices().collect();
+    let mut k = 0;
+    loop {
+        let at_end = k >= chars.len();
+        let (pos, mut ch) = if at_end { (rest.len(), '\0') } else { chars[k] };
+        if phase == Phase::Spaces {
+            if at_end {
+                break;
+            }
+            if ch.is_whitespace() {
+                k += 1;
+                continue;
+            }
+            phase = Phase::Word;
+            wstart = pos;
+            wend = pos;
+        }
+        if at_end {
+            if blank_ok || !word.is_empty() {
+                words.push(Piece {
+                    value: word,
+                    start: wstart,
+                    end: wend,
+                });
+            }
+            break;
+        }
+        if phase == Phase::Word {
+            if ch.is_whitespace() {
+                phase = Phase::Spaces;
+                if blank_ok || !word.is_empty() {
+                    words.push(Piece {
+                        value: std::mem::take(&mut word),
+                        start: wstart,
+                        end: wend,
+                    });
+                }
+                word.clear();
+                blank_ok = false;
+                k += 1;
+                continue;
+            }
+            if ch == '\'' || ch == '"' {
+                quote = ch;
+                blank_ok = true;
+                phase = Phase::Quote;
+            }
+            if ch == escape {
+                if k + 1 == chars.len() {
+                    k += 1;
+                    continue;
+                }
+                word.push(ch);
+                k += 1;
+                ch = chars[k].1;
+            }
+            word.push(ch);
+            wend = chars[k].0 + ch.len_utf8();
+            k += 1;
+            continue;
+        }
+        // in quote
+        if ch == quote {
+            phase = Phase::Word;
+        }
+        if ch == escape && quote != '\'' {
+            if k + 1 == chars.len() {
+                phase = Phase::Word;
+                k += 1;
+                continue;
+            }
+            word.push(ch);
+            k += 1;
+            ch = chars[k].1;
+        }
+        word.push(ch);
+        wend = chars[k].0 + ch.len_utf8();
+        k += 1;
+    }
+    words
+}
+
+/// A `<<EOF` marker found in an instruction line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    pub name: String,
+    pub chomp: bool,
+    pub quoted: bool,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Find heredoc markers: whole shell words of the form `[n]<<[-]NAME`, where
+/// NAME may be quoted (then the body is not expanded).
+pub fn heredoc_markers(line: &str) -> Vec<Marker> {
+    let mut out = Vec::new();
+    for w in shell_words_raw(line) {
+        let raw = &line[w.0..w.1];
+        let digits = raw.len() - raw.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let Some(after) = raw[digits..].strip_prefix("<<") else {
+            continue;
+        };
+        let (chomp, name) = match after.strip_prefix('-') {
+            Some(n) => (true, n),
+            None => (false, after),
+        };
+        if name.is_empty() || name.contains('<') {
+            continue;
+        }
+        let quoted = name.contains(['\'', '"']);
+        let unq: String = unquote(name);
+        if unq.is_empty() {
+            continue;
+        }
+        out.push(Marker {
+            name: unq,
+            chomp,
+            quoted,
+            start: w.0,
+            end: w.1,
+        });
+    }
+    out
+}
+
+fn unquote(s: &str) -> String {
+    let mut out = String::new();
+    let mut q = '\0';
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '\'' | '"' if q == '\0' => q = c,
+            c if c == q => q = '\0',
+            '\\' if q != '\'' => {
+                if let Some(n) = it.next() {
+                    out.push(n);
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Split into shell-like words (raw byte ranges), honouring quotes and
+/// backslashes.
+fn shell_words_raw(line: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut q = '\0';
+    let mut it = line.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if q != '\0' {
+            if c == q {
+                q = '\0';
+            } else if c == '\\' && q == '"' {
+                it.next();
+            }
+            continue;
+        }
+        if c.is_whitespace() {
+            if let Some(s) = start.take() {
+                out.push((s, i));
+            }
+            continue;
+        }
+        if start.is_none() {
+            start = Some(i);
+        }
+        match c {
+            '\'' | '"' => q = c,
+            '\\' => {
+                it.next();
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, line.len()));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vals(p: &[Piece]) -> Vec<&str> {
+        p.iter().map(|p| p.value.as_str()).collect()
+    }
+
+    #[test]
+    fn flags_and_rest() {
+        let (f, r) = extract_flags("--from=build --chmod=755 a b");
+        assert_eq!(vals(&f), ["--from=build", "--chmod=755"]);
+        assert_eq!(&"--from=build --chmod=755 a b"[r..], "a b");
+        let (f, r) = extract_flags("--doit -- [ ]");
+        assert_eq!(vals(&f), ["--doit"]);
+        assert_eq!(&"--doit -- [ ]"[r..], " [ ]");
+        let (f, _) = extract_flags("--mount=type=cache,target=\"/a b\" x");
+        assert_eq!(vals(&f), ["--mount=type=cache,target=/a b"]);
+    }
+
+    #[test]
+    fn words_keep_quotes() {
+        let w = parse_words("a='x y' b=\"c\\\"d\" e\\ f", '\\');
+        assert_eq!(vals(&w), ["a='x y'", "b=\"c\\\"d\"", "e\\ f"]);
+        assert_eq!(w[2].start, 17);
+        assert_eq!(w[2].end, 21);
+    }
+
+    #[test]
+    fn heredoc_words() {
+        let m = heredoc_markers("cat <<EOF >/x && cat <<-\"END\" 2<<a");
+        let names: Vec<_> = m
+            .iter()
+            .map(|m| (m.name.as_str(), m.chomp, m.quoted))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("EOF", false, false),
+                ("END", true, true),
+                ("a", false, false)
+            ]
+        );
+        assert!(heredoc_markers("echo '<<EOF' <<<x").is_empty());
+    }
+}
