@@ -4,6 +4,13 @@
 //! launch chain of the stage that runs) → [`rules`] (diagnostics) →
 //! [`report`] (renderers).
 
+pub mod context;
 pub mod diagnostic;
+pub mod files;
 pub mod lines;
+pub mod lint;
+pub mod model;
 pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod shell;

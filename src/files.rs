@@ -1,0 +1,180 @@
+//! Finding Dockerfiles and reading them safely: every problem is a one-line
+//! message naming the file, never a panic.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Largest Dockerfile read (bytes).
+pub const MAX_FILE: u64 = 10 * 1024 * 1024;
+
+/// Whether a file name is a Dockerfile: `Dockerfile`, `Containerfile`,
+/// `*.Dockerfile`, `Dockerfile.*` (also `*.dockerfile`, `Containerfile.*`).
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile")
+        || lower.starts_with("dockerfile.")
+        || lower.starts_with("containerfile.")
+}
+
+/// One input: a path to lint, or an error to report for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    File(PathBuf),
+    Stdin,
+    Error { path: String, message: String },
+}
+
+/// Expand the paths given on the command line: files as they are, directories
+/// searched (respecting .gitignore; skipping .git, node_modules, target).
+pub fn discover(paths: &[String]) -> Vec<Input> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p == "-" {
+            out.push(Input::Stdin);
+            continue;
+        }
+        let path = Path::new(p);
+        match std::fs::metadata(path) {
+            Err(e) => out.push(Input::Error {
+                path: p.clone(),
+                message: io_message(&e),
+            }),
+            Ok(m) if m.is_dir() => {
+                let found = walk(path);
+                if found.is_empty() {
+                    out.push(Input::Error {
+                        path: p.clone(),
+                        message: "directory contains no Dockerfile (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)".into(),
+                    });
+                }
+                out.extend(found.into_iter().map(Input::File));
+            }
+            Ok(_) => out.push(Input::File(path.to_path_buf())),
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .hidden(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| {
+            let n = e.file_name().to_string_lossy();
+            !(e.depth() > 0
+                && e.file_type().is_some_and(|t| t.is_dir())
+                && matches!(n.as_ref(), ".git" | "node_modules" | "target"))
+        })
+        .build()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .filter(|e| is_dockerfile_name(&e.file_name().to_string_lossy()))
+        .map(|e| e.into_path())
+        .collect();
+    found.sort();
+    found
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            // drop " (os error N)"
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// Read a Dockerfile as text, or say in one line why it cannot be linted.
+pub fn read_dockerfile(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    if meta.is_dir() {
+        return Err("is a directory".into());
+    }
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    if meta.len() > MAX_FILE {
+        return Err(format!(
+            "file is {} bytes, larger than the {} MiB limit",
+            meta.len(),
+            MAX_FILE / 1024 / 1024
+        ));
+    }
+    let f = std::fs::File::open(path).map_err(|e| io_message(&e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_message(&e))?;
+    decode(bytes)
+}
+
+/// Read standard input as a Dockerfile.
+pub fn read_stdin() -> Result<String, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_message(&e))?;
+    decode(bytes)
+}
+
+fn decode(bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(format!(
+            "file is larger than the {} MiB limit",
+            MAX_FILE / 1024 / 1024
+        ));
+    }
+    if let Some(p) = bytes.iter().position(|&b| b == 0) {
+        return Err(format!(
+            "binary file (NUL byte at offset {p}), not a Dockerfile"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for n in [
+            "Dockerfile",
+            "Containerfile",
+            "api.Dockerfile",
+            "Dockerfile.dev",
+            "dockerfile",
+        ] {
+            assert!(is_dockerfile_name(n), "{n}");
+        }
+        for n in [
+            "Dockerfile-notes.md.txt.x",
+            "README.md",
+            "docker-compose.yml",
+            ".dockerignore",
+        ] {
+            assert!(!is_dockerfile_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn bad_bytes() {
+        assert!(decode(b"FROM a\0".to_vec()).unwrap_err().contains("binary"));
+        assert!(decode(vec![b'F', 0xff]).unwrap_err().contains("UTF-8"));
+        assert_eq!(decode(b"FROM a".to_vec()).unwrap(), "FROM a");
+    }
+}

@@ -1,0 +1,678 @@
+//! The predicted process tree at `docker run`: which process is PID 1, what
+//! it starts, and whether each step replaces its parent (exec) or runs as
+//! its child.
+
+use super::base_images::ShellKind;
+use super::{Launch, Origin};
+use crate::context::Context;
+use crate::diagnostic::Span;
+use crate::shell::{self, CommandKind, ShellFlavor};
+
+/// How a hop relates to the one before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relation {
+    /// The first process: PID 1.
+    Pid1,
+    /// Replaces the previous process (same PID).
+    Exec,
+    /// Runs as a child of the previous process.
+    Child,
+    /// Not known whether it replaces the previous process or is its child.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PackageManager {
+    Npm,
+    Npx,
+    Yarn,
+    Pnpm,
+}
+
+impl PackageManager {
+    pub fn name(self) -> &'static str {
+        match self {
+            PackageManager::Npm => "npm",
+            PackageManager::Npx => "npx",
+            PackageManager::Yarn => "yarn",
+            PackageManager::Pnpm => "pnpm",
+        }
+    }
+}
+
+/// An interpreter that, run as PID 1, behaves as measured (facts 2-4) or
+/// as not yet measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runtime {
+    Node,
+    Python,
+    /// ruby, deno, bun: not measured.
+    Other(&'static str),
+}
+
+impl Runtime {
+    pub fn name(self) -> &'static str {
+        match self {
+            Runtime::Node => "node",
+            Runtime::Python => "python",
+            Runtime::Other(n) => n,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HopKind {
+    /// `<shell> -c TEXT`.
+    Shell {
+        flavor: ShellKind,
+        text: String,
+        /// Whether the shell replaces itself with the main command.
+        execs: Option<bool>,
+        /// The main command is followed by more commands.
+        more_after: bool,
+        /// Byte range of the main command inside `text`.
+        main_span: Option<(usize, usize)>,
+        /// The main command was written with `exec`.
+        explicit_exec: bool,
+    },
+    Init {
+        name: String,
+        /// `tini -g` or dumb-init's default group mode.
+        group: bool,
+    },
+    /// An entrypoint script; `execs` whether it ends with `exec "$@"`.
+    Script { execs: Option<bool> },
+    PackageManager {
+        pm: PackageManager,
+        /// The script name (`start`), when run through a script.
+        script: Option<String>,
+        /// The script text from package.json, when it was read.
+        script_text: Option<String>,
+    },
+    /// su/runuser/sudo/gosu/su-exec/setpriv/env and similar wrappers.
+    Wrapper { name: String },
+    /// The app (the last hop), with its runtime when it is an interpreter
+    /// dsig knows.
+    App { runtime: Option<Runtime> },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hop {
+    pub argv: Vec<String>,
+    pub kind: HopKind,
+    pub relation: Relation,
+    pub origin: Origin,
+    /// What dsig concluded at this hop (shown by `dsig ps`).
+    pub note: Option<String>,
+}
+
+impl Hop {
+    /// The command as a user would write it.
+    pub fn display(&self) -> String {
+        match &self.kind {
+            HopKind::Shell { text, .. } => {
+                let prefix: Vec<&str> = self
+                    .argv
+                    .iter()
+                    .map(String::as_str)
+                    .take_while(|a| *a != text)
+                    .collect();
+                format!("{} {}", prefix.join(" "), quote(text))
+            }
+            _ => self
+                .argv
+                .iter()
+                .map(|a| quote_word(a))
+                .collect::<Vec<_>>()
+                .join(" "),
+        }
+    }
+
+    pub fn program(&self) -> &str {
+        self.argv.first().map(|a| basename(a)).unwrap_or("")
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn quote_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
+    {
+        s.to_string()
+    } else {
+        quote(s)
+    }
+}
+
+pub fn basename(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+/// The whole predicted tree, from PID 1 to the app.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Chain {
+    pub hops: Vec<Hop>,
+    /// Why the chain stops early, if it does.
+    pub incomplete: Option<String>,
+}
+
+impl Chain {
+    /// Index of the hop that is PID 1 once every exec has happened.
+    pub fn pid1(&self) -> Option<usize> {
+        let mut idx = None;
+        for (i, h) in self.hops.iter().enumerate() {
+            match h.relation {
+                Relation::Pid1 | Relation::Exec => idx = Some(i),
+                _ => break,
+            }
+        }
+        idx
+    }
+
+    /// The last hop: the process that does the work.
+    pub fn main(&self) -> Option<&Hop> {
+        self.hops.last()
+    }
+
+    /// Index of the first package manager hop.
+    pub fn package_manager(&self) -> Option<usize> {
+        self.hops
+            .iter()
+            .position(|h| matches!(h.kind, HopKind::PackageManager { .. }))
+    }
+
+    /// Whether an init runs at or above hop `i`.
+    pub fn init_before(&self, i: usize) -> Option<&Hop> {
+        self.hops[..i.min(self.hops.len())]
+            .iter()
+            .find(|h| matches!(h.kind, HopKind::Init { .. }))
+    }
+}
+
+fn flavor(kind: ShellKind) -> Option<ShellFlavor> {
+    match kind {
+        ShellKind::Dash => Some(ShellFlavor::Dash),
+        ShellKind::Busybox => Some(ShellFlavor::Busybox),
+        ShellKind::Bash => Some(ShellFlavor::Bash),
+        _ => None,
+    }
+}
+
+const INITS: &[&str] = &[
+    "tini",
+    "tini-static",
+    "dumb-init",
+    "catatonit",
+    "docker-init",
+];
+
+/// Build the predicted chain for a launch configuration.
+pub fn build(launch: &Launch, ctx: &Context) -> Chain {
+    let mut chain = Chain::default();
+    let mut argv: Vec<String> = Vec::new();
+    let mut origin = Origin::Default;
+    if let Some(ep) = &launch.entrypoint {
+        argv.extend(ep.argv());
+        origin = ep.origin.clone();
+    }
+    // How many leading elements of `argv` still come from ENTRYPOINT: once
+    // they are consumed, what runs next comes from CMD.
+    let mut ep_left = argv.len();
+    if let Some(cmd) = &launch.cmd {
+        if argv.is_empty() {
+            origin = cmd.origin.clone();
+        }
+        argv.extend(cmd.argv());
+    }
+    if argv.is_empty() {
+        chain.incomplete = Some("no ENTRYPOINT or CMD: docker run needs a command".into());
+        return chain;
+    }
+    let ep_from_base = launch
+        .entrypoint
+        .as_ref()
+        .is_some_and(|e| matches!(e.origin, Origin::BaseImage { .. }));
+    let cmd_origin = launch.cmd.as_ref().map(|c| c.origin.clone());
+    let consumed = |n: usize, ep_left: &mut usize, origin: &mut Origin| {
+        if *ep_left > 0 {
+            *ep_left = ep_left.saturating_sub(n);
+            if *ep_left == 0
+                && let Some(o) = &cmd_origin
+            {
+                *origin = o.clone();
+            }
+        }
+    };
+    let mut relation = Relation::Pid1;
+    let mut pm_seen = false;
+    for _ in 0..32 {
+        if argv.is_empty() {
+            chain.incomplete = Some("empty command".into());
+            return chain;
+        }
+        let prog = basename(&argv[0]).to_string();
+        // <shell> -c TEXT
+        if let Some((kind, text_idx)) = shell_c(&argv, launch) {
+            let text = argv[text_idx].clone();
+            let a = shell::analyze(&text);
+            let main = a.main_command();
+            let explicit_exec = main.is_some_and(|m| m.exec);
+            let execs = if explicit_exec {
+                Some(true)
+            } else {
+                flavor(kind).and_then(|f| shell::c_string_execs_last(f, &a))
+            };
+            let more_after = main.is_some_and(|m| {
+                a.commands
+                    .iter()
+                    .any(|c| c.span.start > m.span.start && !is_wait(c))
+            });
+            let main_span = main.map(|m| (m.span.start, m.span.end));
+            let next: Option<Vec<String>> = main.and_then(|m| {
+                if !matches!(m.kind, CommandKind::Simple) {
+                    return None;
+                }
+                let words: Vec<String> = m
+                    .words
+                    .iter()
+                    .map(|w| w.value.clone().unwrap_or_else(|| w.raw.clone()))
+                    .collect();
+                let words = if m.exec { words[1..].to_vec() } else { words };
+                (!words.is_empty()).then_some(words)
+            });
+            let note = match execs {
+                Some(true) if explicit_exec => {
+                    Some("exec: the shell is replaced by the command".into())
+                }
+                Some(true) => Some(format!(
+                    "{} execs a single trailing command: the shell is replaced",
+                    kind.display()
+                )),
+                Some(false) => Some(format!(
+                    "{} stays as the parent{}",
+                    kind.display(),
+                    if more_after {
+                        " (more commands follow)"
+                    } else {
+                        ""
+                    }
+                )),
+                None => Some(format!(
+                    "{}: whether it execs the command is not known",
+                    kind.display()
+                )),
+            };
+            chain.hops.push(Hop {
+                argv: argv.clone(),
+                kind: HopKind::Shell {
+                    flavor: kind,
+                    text,
+                    execs,
+                    more_after,
+                    main_span,
+                    explicit_exec,
+                },
+                relation,
+                origin: origin.clone(),
+                note,
+            });
+            match next {
+                Some(n) => {
+                    ep_left = 0;
+                    argv = n;
+                    relation = match execs {
+                        Some(true) => Relation::Exec,
+                        Some(false) => Relation::Child,
+                        None => Relation::Unknown,
+                    };
+                    continue;
+                }
+                None => {
+                    chain.incomplete = Some(if a.commands.is_empty() {
+                        "the shell command is empty".into()
+                    } else {
+                        "the main command of the shell string is not a simple command".into()
+                    });
+                    return chain;
+                }
+            }
+        }
+        // inits
+        if INITS.contains(&prog.as_str()) || argv[0] == "/init" {
+            let (rest, group) = init_args(&prog, &argv[1..]);
+            chain.hops.push(Hop {
+                argv: argv[..argv.len() - rest.len()].to_vec(),
+                kind: HopKind::Init {
+                    name: if argv[0] == "/init" {
+                        "s6-overlay /init".into()
+                    } else {
+                        prog.clone()
+                    },
+                    group,
+                },
+                relation,
+                origin: origin.clone(),
+                note: Some("init: forwards signals and reaps zombies".into()),
+            });
+            if rest.is_empty() {
+                return chain;
+            }
+            consumed(argv.len() - rest.len(), &mut ep_left, &mut origin);
+            argv = rest;
+            relation = Relation::Child;
+            continue;
+        }
+        // the base image's own entrypoint script
+        if chain.hops.is_empty()
+            && ep_from_base
+            && let Some(base) = launch.base
+            && let Some(ep) = &base.entrypoint
+            && ep.len() == 1
+            && argv[0] == ep[0]
+            && !INITS.contains(&prog.as_str())
+        {
+            let execs = base.entrypoint_execs;
+            chain.hops.push(Hop {
+                argv: vec![argv[0].clone()],
+                kind: HopKind::Script { execs },
+                relation,
+                origin: origin.clone(),
+                note: Some(match execs {
+                    Some(true) => {
+                        format!("{}'s entrypoint script ends with exec \"$@\"", base.image)
+                    }
+                    Some(false) => format!("{}'s entrypoint script does not exec", base.image),
+                    None => format!("{}'s entrypoint script was not analysed", base.image),
+                }),
+            });
+            let mut rest = argv[1..].to_vec();
+            if rest.is_empty() {
+                chain.incomplete = Some("the entrypoint script gets no command".into());
+                return chain;
+            }
+            // node's script runs `node "$@"` when the first argument is an option
+            if base.image == "node" && rest[0].starts_with('-') {
+                rest.insert(0, "node".into());
+            }
+            consumed(1, &mut ep_left, &mut origin);
+            argv = rest;
+            relation = match execs {
+                Some(true) => Relation::Exec,
+                Some(false) => Relation::Child,
+                None => Relation::Unknown,
+            };
+            continue;
+        }
+        // package managers
+        if let Some((pm, script, skip)) = package_manager(&argv) {
+            let pkg = if pm_seen { None } else { ctx.package_json() };
+            pm_seen = true;
+            let script_text = script
+                .as_deref()
+                .and_then(|s| pkg.as_ref().and_then(|p| p.script(s)).map(str::to_string));
+            let note = match (&script, &script_text, &pkg) {
+                (Some(s), Some(_), Some(p)) => {
+                    Some(format!("runs {} scripts.{s} with /bin/sh", p.path))
+                }
+                (Some(s), None, Some(p)) => Some(format!("{} has no scripts.{s}", p.path)),
+                (Some(_), _, None) => {
+                    Some("package.json is not in the build context: the script is unknown".into())
+                }
+                (None, ..) => None,
+            };
+            chain.hops.push(Hop {
+                argv: argv.clone(),
+                kind: HopKind::PackageManager {
+                    pm,
+                    script: script.clone(),
+                    script_text: script_text.clone(),
+                },
+                relation,
+                origin: origin.clone(),
+                note,
+            });
+            match (script, script_text) {
+                (Some(s), Some(text)) => {
+                    ep_left = 0;
+                    argv = vec!["sh".into(), "-c".into(), text];
+                    origin = Origin::File {
+                        path: format!("{} scripts.{s}", pkg.map(|p| p.path).unwrap_or_default()),
+                        line: None,
+                    };
+                    relation = Relation::Child;
+                    continue;
+                }
+                (None, _) if skip < argv.len() => {
+                    consumed(skip, &mut ep_left, &mut origin);
+                    argv = argv[skip..].to_vec();
+                    relation = Relation::Child;
+                    continue;
+                }
+                _ => {
+                    chain.incomplete = Some("the package script is unknown".into());
+                    return chain;
+                }
+            }
+        }
+        // wrappers that exec (env, gosu, su-exec, setpriv, chpst)
+        if let Some(rest) = exec_wrapper(&prog, &argv[1..]) {
+            chain.hops.push(Hop {
+                argv: argv[..argv.len() - rest.len()].to_vec(),
+                kind: HopKind::Wrapper { name: prog.clone() },
+                relation,
+                origin: origin.clone(),
+                note: Some(format!("{prog} execs the command")),
+            });
+            if rest.is_empty() {
+                return chain;
+            }
+            consumed(argv.len() - rest.len(), &mut ep_left, &mut origin);
+            argv = rest;
+            relation = Relation::Exec;
+            continue;
+        }
+        // anything else: the app
+        let runtime = runtime_of(&prog);
+        chain.hops.push(Hop {
+            argv: argv.clone(),
+            kind: HopKind::App { runtime },
+            relation,
+            origin: origin.clone(),
+            note: None,
+        });
+        return chain;
+    }
+    chain.incomplete = Some("the chain is too deep".into());
+    chain
+}
+
+fn is_wait(c: &shell::Command) -> bool {
+    c.words.first().and_then(|w| w.value.as_deref()) == Some("wait")
+}
+
+/// `sh -c TEXT`, `bash -ec TEXT`, `/bin/sh -c TEXT`, `busybox sh -c TEXT`.
+fn shell_c(argv: &[String], launch: &Launch) -> Option<(ShellKind, usize)> {
+    let prog = basename(&argv[0]);
+    let (kind, mut i) = match prog {
+        "sh" => (launch.bin_sh, 1),
+        "bash" => (ShellKind::Bash, 1),
+        "dash" => (ShellKind::Dash, 1),
+        "ash" => (ShellKind::Busybox, 1),
+        "busybox" if argv.get(1).map(String::as_str) == Some("sh") => (ShellKind::Busybox, 2),
+        "zsh" | "ksh" | "mksh" => (ShellKind::Unknown, 1),
+        _ => return None,
+    };
+    while let Some(a) = argv.get(i) {
+        if a == "-c" || (a.starts_with('-') && !a.starts_with("--") && a.contains('c')) {
+            return argv.get(i + 1).map(|_| (kind, i + 1));
+        }
+        if a.starts_with('-') || a.starts_with('+') {
+            i += 1;
+            continue;
+        }
+        return None;
+    }
+    None
+}
+
+/// Skip an init's own options; returns the command it runs and whether it
+/// runs in group mode.
+fn init_args(prog: &str, args: &[String]) -> (Vec<String>, bool) {
+    let mut i = 0;
+    let mut group = prog == "dumb-init";
+    while let Some(a) = args.get(i) {
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        if !a.starts_with('-') {
+            break;
+        }
+        match a.as_str() {
+            "-g" if prog.starts_with("tini") => group = true,
+            "--single-child" | "-c" if prog == "dumb-init" => group = false,
+            "-s" | "-v" | "-vv" | "-vvv" | "-w" | "-p" | "-e" | "-l" => {}
+            "-r" | "--rewrite" => i += 1,
+            _ => {}
+        }
+        if prog.starts_with("tini") && (a == "-p" || a == "-e") {
+            i += 1;
+        }
+        i += 1;
+    }
+    (args[i.min(args.len())..].to_vec(), group)
+}
+
+/// npm/yarn/pnpm/npx: the script they run (or, for npx/exec, the index of
+/// the command they run).
+fn package_manager(argv: &[String]) -> Option<(PackageManager, Option<String>, usize)> {
+    let prog = basename(&argv[0]);
+    let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
+    let first_pos = args.iter().position(|a| !a.starts_with('-'));
+    let sub = first_pos.map(|i| args[i]);
+    let script_after = |i: usize| {
+        args[i + 1..]
+            .iter()
+            .find(|a| !a.starts_with('-'))
+            .map(|s| s.to_string())
+    };
+    match prog {
+        "npx" => {
+            let i = first_pos?;
+            Some((PackageManager::Npx, None, i + 1))
+        }
+        "npm" => match sub? {
+            "start" | "test" | "stop" | "restart" => {
+                let s = if sub == Some("test") {
+                    "test"
+                } else {
+                    sub.unwrap()
+                };
+                Some((PackageManager::Npm, Some(s.to_string()), argv.len()))
+            }
+            "run" | "run-script" | "rum" | "urn" => Some((
+                PackageManager::Npm,
+                Some(script_after(first_pos?)?),
+                argv.len(),
+            )),
+            "exec" | "x" => {
+                let i = first_pos? + 1;
+                let j = args[i..].iter().position(|a| !a.starts_with('-'))? + i;
+                Some((PackageManager::Npx, None, j + 1))
+            }
+            _ => None,
+        },
+        "yarn" | "pnpm" => {
+            let pm = if prog == "yarn" {
+                PackageManager::Yarn
+            } else {
+                PackageManager::Pnpm
+            };
+            let s = match sub? {
+                "run" | "run-script" => script_after(first_pos?)?,
+                "install" | "add" | "build" | "i" | "remove" | "global" | "config" | "cache"
+                | "dlx" | "create" => return None,
+                "exec" | "node" => {
+                    let i = first_pos? + 1;
+                    return Some((pm, None, i + 1));
+                }
+                s => s.to_string(),
+            };
+            Some((pm, Some(s), argv.len()))
+        }
+        _ => None,
+    }
+}
+
+/// Wrappers that replace themselves with the command they run.
+fn exec_wrapper(prog: &str, args: &[String]) -> Option<Vec<String>> {
+    let skip_opts = |mut i: usize, takes_value: &[&str]| {
+        while let Some(a) = args.get(i) {
+            if a == "--" {
+                return i + 1;
+            }
+            if !a.starts_with('-') {
+                break;
+            }
+            if takes_value.contains(&a.as_str()) {
+                i += 1;
+            }
+            i += 1;
+        }
+        i
+    };
+    let i = match prog {
+        "env" => {
+            let mut i = skip_opts(0, &["-u", "-C", "-S"]);
+            while args
+                .get(i)
+                .is_some_and(|a| a.contains('=') && !a.starts_with('='))
+            {
+                i += 1;
+            }
+            i
+        }
+        "gosu" | "su-exec" => skip_opts(0, &[]) + 1,
+        "setpriv" => skip_opts(0, &[]),
+        "chpst" => skip_opts(
+            0,
+            &[
+                "-u", "-U", "-e", "-/", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c",
+            ],
+        ),
+        "nice" | "ionice" | "chroot" | "numactl" | "taskset" => return None,
+        _ => return None,
+    };
+    Some(args[i.min(args.len())..].to_vec())
+}
+
+/// npm, npx, yarn, pnpm.
+pub fn is_package_manager(prog: &str) -> bool {
+    matches!(basename(prog), "npm" | "npx" | "yarn" | "pnpm")
+}
+
+/// Interpreters whose PID-1 behaviour matters for DSIG005.
+pub fn runtime_of(prog: &str) -> Option<Runtime> {
+    match prog {
+        "node" | "nodejs" => Some(Runtime::Node),
+        p if p.starts_with("python") && p[6..].chars().all(|c| c.is_ascii_digit() || c == '.') => {
+            Some(Runtime::Python)
+        }
+        "ruby" => Some(Runtime::Other("ruby")),
+        "deno" => Some(Runtime::Other("deno")),
+        "bun" => Some(Runtime::Other("bun")),
+        _ => None,
+    }
+}
+
+/// Byte span of a hop's part in the Dockerfile, when it has one.
+pub fn dockerfile_span(origin: &Origin) -> Option<Span> {
+    match origin {
+        Origin::Dockerfile { span, .. } => Some(*span),
+        _ => None,
+    }
+}

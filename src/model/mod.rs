@@ -1,0 +1,455 @@
+//! The launch model: for the stage that runs, the effective ENTRYPOINT, CMD,
+//! SHELL and STOPSIGNAL as Docker combines them (including what a known base
+//! image contributes), and the predicted process tree at `docker run`.
+
+pub mod base_images;
+pub mod chain;
+
+use crate::diagnostic::Span;
+use crate::parse::{Args, Dockerfile, Instruction, Kind, Word};
+use base_images::{BaseImage, Lookup, ShellKind};
+
+pub use chain::{Chain, Hop, HopKind, Relation};
+
+/// Where a piece of the launch configuration comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// An instruction in the Dockerfile, with the span of the part that matters.
+    Dockerfile { span: Span, line: usize },
+    /// The base image named by `FROM`.
+    BaseImage { image: String },
+    /// A file in the build context (script, package.json).
+    File { path: String, line: Option<usize> },
+    /// Docker's default.
+    Default,
+}
+
+impl Origin {
+    pub fn describe(&self) -> String {
+        match self {
+            Origin::Dockerfile { line, .. } => format!("Dockerfile:{line}"),
+            Origin::BaseImage { image } => format!("base image {image}"),
+            Origin::File {
+                path,
+                line: Some(l),
+            } => format!("{path}:{l}"),
+            Origin::File { path, line: None } => path.clone(),
+            Origin::Default => "Docker default".into(),
+        }
+    }
+}
+
+/// The shell that runs shell-form commands of a stage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellInfo {
+    /// The command prefix, e.g. `["/bin/sh", "-c"]`.
+    pub argv: Vec<String>,
+    pub kind: ShellKind,
+    /// Why we believe it ("node:20-alpine is Alpine-based", "SHELL on line 4").
+    pub reason: String,
+    pub origin: Origin,
+}
+
+/// ENTRYPOINT or CMD as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Form {
+    Exec(Vec<Word>),
+    /// Shell form: run as `shell.argv + [text]`.
+    Shell {
+        text: Word,
+        shell: ShellInfo,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    pub form: Form,
+    pub origin: Origin,
+    /// Index of the instruction in `Dockerfile::instructions`, when it comes
+    /// from this Dockerfile.
+    pub instruction: Option<usize>,
+}
+
+impl Setting {
+    /// The argv this setting contributes.
+    pub fn argv(&self) -> Vec<String> {
+        match &self.form {
+            Form::Exec(w) => w.iter().map(|w| w.value.clone()).collect(),
+            Form::Shell { text, shell } => {
+                let mut v = shell.argv.clone();
+                v.push(text.value.clone());
+                v
+            }
+        }
+    }
+}
+
+/// One build stage.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub index: usize,
+    pub name: Option<String>,
+    /// Index of the FROM instruction.
+    pub from: usize,
+    /// Index one past the last instruction of the stage.
+    pub end: usize,
+    /// The base as written, with build args expanded.
+    pub base: String,
+    /// The base is an earlier stage of this Dockerfile.
+    pub base_stage: Option<usize>,
+}
+
+/// The launch configuration of a stage.
+#[derive(Debug, Clone)]
+pub struct Launch {
+    pub stage: usize,
+    /// The image the stage (transitively) starts from.
+    pub base_image: String,
+    pub base: Option<&'static BaseImage>,
+    pub entrypoint: Option<Setting>,
+    pub cmd: Option<Setting>,
+    pub shell: ShellInfo,
+    /// What `/bin/sh` is in the image (SHELL does not change it).
+    pub bin_sh: ShellKind,
+    pub stopsignal: Option<(String, Origin)>,
+    /// Every CMD/ENTRYPOINT instruction of the stage, in order (DSIG009).
+    pub cmd_instructions: Vec<usize>,
+    pub entrypoint_instructions: Vec<usize>,
+}
+
+impl Launch {
+    /// The argv Docker would start: ENTRYPOINT + CMD.
+    pub fn argv(&self) -> Vec<String> {
+        let mut v = self
+            .entrypoint
+            .as_ref()
+            .map(|s| s.argv())
+            .unwrap_or_default();
+        v.extend(self.cmd.as_ref().map(|s| s.argv()).unwrap_or_default());
+        v
+    }
+
+    pub fn stop_signal(&self) -> &str {
+        self.stopsignal
+            .as_ref()
+            .map(|s| s.0.as_str())
+            .unwrap_or("SIGTERM")
+    }
+}
+
+/// Split the Dockerfile into stages.
+pub fn stages(df: &Dockerfile) -> Vec<Stage> {
+    let global_args = global_args(df);
+    let mut out: Vec<Stage> = Vec::new();
+    for (i, inst) in df.instructions.iter().enumerate() {
+        if inst.kind != Kind::From {
+            continue;
+        }
+        if let Some(last) = out.last_mut() {
+            last.end = i;
+        }
+        let words = inst.words();
+        let base = words
+            .first()
+            .map(|w| expand(&w.value, &global_args))
+            .unwrap_or_default();
+        let name = if words.len() >= 3 && words[1].value.eq_ignore_ascii_case("as") {
+            Some(words[2].value.to_ascii_lowercase())
+        } else {
+            None
+        };
+        let base_stage = out
+            .iter()
+            .position(|s| s.name.as_deref() == Some(base.to_ascii_lowercase().as_str()));
+        out.push(Stage {
+            index: out.len(),
+            name,
+            from: i,
+            end: df.instructions.len(),
+            base,
+            base_stage,
+        });
+    }
+    out
+}
+
+/// `ARG` before the first `FROM`, with their defaults.
+fn global_args(df: &Dockerfile) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for inst in &df.instructions {
+        if inst.kind == Kind::From {
+            break;
+        }
+        if inst.kind == Kind::Arg {
+            for w in inst.words() {
+                if let Some((k, v)) = w.value.split_once('=') {
+                    out.push((k.to_string(), unquote(v)));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn unquote(v: &str) -> String {
+    let v = v.trim();
+    if v.len() >= 2
+        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+    {
+        v[1..v.len() - 1].to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Expand `$X`, `${X}`, `${X:-d}`, `${X-d}` with the given variables; unknown
+/// variables are left as written.
+pub fn expand(s: &str, vars: &[(String, String)]) -> String {
+    let get = |k: &str| {
+        vars.iter()
+            .rev()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+    };
+    let mut out = String::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' && i + 1 < b.len() {
+            if b[i + 1] == b'{' {
+                if let Some(close) = s[i..].find('}') {
+                    let inner = &s[i + 2..i + close];
+                    let (name, default) = match inner.find([':', '-']) {
+                        Some(p) => {
+                            let d = inner[p..].trim_start_matches(':');
+                            (&inner[..p], d.strip_prefix('-').map(str::to_string))
+                        }
+                        None => (inner, None),
+                    };
+                    match (get(name), default) {
+                        (Some(v), _) if !v.is_empty() => out.push_str(&v),
+                        (_, Some(d)) => out.push_str(&d),
+                        (Some(v), None) => out.push_str(&v),
+                        (None, None) => out.push_str(&s[i..i + close + 1]),
+                    }
+                    i += close + 1;
+                    continue;
+                }
+            } else if b[i + 1] == b'_' || b[i + 1].is_ascii_alphabetic() {
+                let len = s[i + 1..]
+                    .find(|c: char| !(c == '_' || c.is_ascii_alphanumeric()))
+                    .unwrap_or(s.len() - i - 1);
+                let name = &s[i + 1..i + 1 + len];
+                match get(name) {
+                    Some(v) => out.push_str(&v),
+                    None => out.push_str(&s[i..i + 1 + len]),
+                }
+                i += 1 + len;
+                continue;
+            }
+        }
+        let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
+        out.push(ch);
+        i += ch.len_utf8();
+    }
+    out
+}
+
+/// The stage that runs: the one named `target`, else the last one.
+pub fn target_stage(stages: &[Stage], target: Option<&str>) -> Result<usize, String> {
+    match target {
+        Some(t) => stages
+            .iter()
+            .position(|s| s.name.as_deref() == Some(t.to_ascii_lowercase().as_str()))
+            .ok_or_else(|| format!("no stage named {t:?}")),
+        None => {
+            if stages.is_empty() {
+                Err("the Dockerfile has no FROM".into())
+            } else {
+                Ok(stages.len() - 1)
+            }
+        }
+    }
+}
+
+/// Overrides for images the table does not know (e.g. private base images).
+#[derive(Debug, Clone, Default)]
+pub struct ModelOptions {
+    /// `registry/base-image` → shell kind.
+    pub shells: Vec<(String, ShellKind)>,
+}
+
+/// The effective launch configuration of stage `idx`.
+pub fn launch(df: &Dockerfile, stages: &[Stage], idx: usize, opts: &ModelOptions) -> Launch {
+    let stage = &stages[idx];
+    let mut l = match stage.base_stage {
+        Some(parent) if parent < idx => {
+            let mut p = launch(df, stages, parent, opts);
+            p.cmd_instructions.clear();
+            p.entrypoint_instructions.clear();
+            p
+        }
+        _ => base_launch(&stage.base, opts),
+    };
+    l.stage = idx;
+    // ONBUILD triggers of the parent stage run here (BuildKit, fact 26).
+    let mut triggers: Vec<(usize, &Instruction)> = Vec::new();
+    if let Some(parent) = stage.base_stage.filter(|p| *p < idx) {
+        let ps = &stages[parent];
+        for i in ps.from + 1..ps.end {
+            if let Args::Onbuild(inner) = &df.instructions[i].args {
+                triggers.push((i, inner));
+            }
+        }
+    }
+    let own = (stage.from + 1..stage.end).map(|i| (i, &df.instructions[i]));
+    let mut cmd_set = false;
+    for (i, inst) in triggers.into_iter().chain(own) {
+        match inst.kind {
+            Kind::Shell => {
+                if let Args::Exec { words, .. } = &inst.args
+                    && !words.is_empty()
+                {
+                    let argv: Vec<String> = words.iter().map(|w| w.value.clone()).collect();
+                    l.shell = ShellInfo {
+                        kind: shell_kind_of_argv(&argv, l.shell.kind),
+                        reason: format!("SHELL on line {}", inst.line),
+                        argv,
+                        origin: Origin::Dockerfile {
+                            span: inst.args_span,
+                            line: inst.line,
+                        },
+                    };
+                }
+            }
+            Kind::Cmd => {
+                l.cmd_instructions.push(i);
+                cmd_set = true;
+                l.cmd = setting(inst, i, &l.shell);
+            }
+            Kind::Entrypoint => {
+                l.entrypoint_instructions.push(i);
+                l.entrypoint = setting(inst, i, &l.shell);
+                if !cmd_set {
+                    l.cmd = None;
+                }
+            }
+            Kind::Stopsignal => {
+                if let Args::String(w) = &inst.args {
+                    l.stopsignal = Some((
+                        w.value.clone(),
+                        Origin::Dockerfile {
+                            span: w.span,
+                            line: inst.line,
+                        },
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    l
+}
+
+fn setting(inst: &Instruction, idx: usize, shell: &ShellInfo) -> Option<Setting> {
+    let origin = Origin::Dockerfile {
+        span: inst.args_span,
+        line: inst.line,
+    };
+    let form = match &inst.args {
+        Args::Exec { words, .. } => Form::Exec(words.clone()),
+        Args::Shell { text, .. } => Form::Shell {
+            text: text.clone(),
+            shell: shell.clone(),
+        },
+        Args::None => Form::Exec(Vec::new()),
+        _ => return None,
+    };
+    Some(Setting {
+        form,
+        origin,
+        instruction: Some(idx),
+    })
+}
+
+/// Which shell a `SHELL` argv runs.
+fn shell_kind_of_argv(argv: &[String], sh: ShellKind) -> ShellKind {
+    let prog = argv[0].rsplit('/').next().unwrap_or("");
+    match prog {
+        "sh" => sh,
+        "bash" => ShellKind::Bash,
+        "dash" => ShellKind::Dash,
+        "ash" => ShellKind::Busybox,
+        "busybox" if argv.get(1).map(String::as_str) == Some("sh") => ShellKind::Busybox,
+        _ => ShellKind::Unknown,
+    }
+}
+
+/// What a `FROM <image>` starts with.
+fn base_launch(image: &str, opts: &ModelOptions) -> Launch {
+    let image_name = image.split(['@']).next().unwrap_or(image);
+    let user_shell = opts.shells.iter().find(|(n, _)| {
+        let n = n.as_str();
+        image_name == n || image_name.split(':').next() == Some(n)
+    });
+    let (kind, reason) = match user_shell {
+        Some((_, k)) => (*k, format!("{image}: shell set in configuration")),
+        None => base_images::shell_of(image),
+    };
+    let shell = ShellInfo {
+        argv: vec!["/bin/sh".into(), "-c".into()],
+        kind,
+        reason,
+        origin: Origin::BaseImage {
+            image: image.to_string(),
+        },
+    };
+    let known = match base_images::lookup(image) {
+        Lookup::Known(b) => Some(b),
+        _ => None,
+    };
+    let from_image = |argv: &Option<Vec<String>>| -> Option<Setting> {
+        let v = argv.as_ref()?;
+        if v.is_empty() {
+            return None;
+        }
+        Some(Setting {
+            form: Form::Exec(
+                v.iter()
+                    .map(|s| Word {
+                        value: s.clone(),
+                        span: Span::default(),
+                    })
+                    .collect(),
+            ),
+            origin: Origin::BaseImage {
+                image: image.to_string(),
+            },
+            instruction: None,
+        })
+    };
+    Launch {
+        stage: 0,
+        base_image: image.to_string(),
+        base: known,
+        entrypoint: known.and_then(|b| from_image(&b.entrypoint)),
+        cmd: known.and_then(|b| from_image(&b.cmd)),
+        bin_sh: kind,
+        shell,
+        stopsignal: known.and_then(|b| {
+            b.stopsignal.clone().map(|s| {
+                (
+                    s,
+                    Origin::BaseImage {
+                        image: image.to_string(),
+                    },
+                )
+            })
+        }),
+        cmd_instructions: Vec::new(),
+        entrypoint_instructions: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,151 @@
+//! Machine-readable output.
+//!
+//! Schema (version 1), pretty-printed with a trailing newline:
+//!
+//! ```json
+//! {
+//!   "version": 1,
+//!   "diagnostics": [
+//!     {
+//!       "file": "Dockerfile", "code": "DSIG001", "name": "shell-form-cmd",
+//!       "severity": "error", "message": "...", "help": "..." | null,
+//!       "line": 3, "column": 1, "end_line": 3, "end_column": 4,
+//!       "fix": null | {
+//!         "applicability": "safe" | "unsafe",
+//!         "edits": [{"line", "column", "end_line", "end_column", "replacement"}]
+//!       }
+//!     }
+//!   ],
+//!   "errors": [{"file": "...", "message": "..."}]
+//! }
+//! ```
+//!
+//! Positions are 1-based; columns count characters; the end is the position
+//! just after the span.
+
+use serde::Serialize;
+
+use super::{FileError, FileResult};
+use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity, Span};
+use crate::lines::LineIndex;
+
+#[derive(Serialize)]
+struct Report<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    errors: Vec<JsonError<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    file: &'a str,
+    code: &'a str,
+    name: &'a str,
+    severity: Severity,
+    message: &'a str,
+    help: Option<&'a str>,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    applicability: Applicability,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    replacement: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonError<'a> {
+    file: &'a str,
+    message: &'a str,
+}
+
+/// 1-based start line/column and end line/column of a span.
+struct Range {
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn range(text: &str, lines: &LineIndex, span: Span) -> Range {
+    let (line, column) = lines.line_col(text, span.start);
+    let (end_line, end_column) = lines.line_col(text, span.end.max(span.start));
+    Range {
+        line,
+        column,
+        end_line,
+        end_column,
+    }
+}
+
+fn diagnostic<'a>(file: &'a FileResult, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    let r = range(&file.source, &file.lines, d.span);
+    JsonDiagnostic {
+        file: &file.path,
+        code: d.code,
+        name: d.name,
+        severity: d.severity,
+        message: &d.message,
+        help: d.help.as_deref(),
+        line: r.line,
+        column: r.column,
+        end_line: r.end_line,
+        end_column: r.end_column,
+        fix: d.fix.as_ref().map(|f| fix(file, f)),
+    }
+}
+
+fn fix<'a>(file: &'a FileResult, f: &'a Fix) -> JsonFix<'a> {
+    JsonFix {
+        applicability: f.applicability,
+        edits: f
+            .edits
+            .iter()
+            .map(|e| {
+                let r = range(&file.source, &file.lines, e.span);
+                JsonEdit {
+                    line: r.line,
+                    column: r.column,
+                    end_line: r.end_line,
+                    end_column: r.end_column,
+                    replacement: &e.replacement,
+                }
+            })
+            .collect(),
+    }
+}
+
+/// Renders all findings (in the order of `results`, then of each file's
+/// diagnostics) and all file errors as one JSON document.
+pub fn render_json(results: &[FileResult], errors: &[FileError]) -> String {
+    let report = Report {
+        version: 1,
+        diagnostics: results
+            .iter()
+            .flat_map(|file| file.diagnostics.iter().map(move |d| diagnostic(file, d)))
+            .collect(),
+        errors: errors
+            .iter()
+            .map(|e| JsonError {
+                file: &e.path,
+                message: &e.message,
+            })
+            .collect(),
+    };
+    let mut out = serde_json::to_string_pretty(&report).expect("report serializes");
+    out.push('\n');
+    out
+}

@@ -1,0 +1,304 @@
+//! Human-readable output drawn with miette's graphical report handler.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
+
+use super::{FileError, FileResult, summary};
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::lines::{LineIndex, floor_char_boundary};
+
+/// How the terminal report looks. The caller decides; the renderer never
+/// looks at the environment.
+#[derive(Debug, Clone, Copy)]
+pub struct TtyOptions {
+    /// Use ANSI colors.
+    pub color: bool,
+    /// Width to wrap text at, in columns (at least [`MIN_WIDTH`] is used).
+    pub width: usize,
+    /// Link to the documentation of a rule, given its code.
+    pub rules_url: fn(&str) -> String,
+}
+
+/// The narrowest width the report is wrapped at.
+pub const MIN_WIDTH: usize = 40;
+
+/// Renders every finding of every file, then one `error: <path>: <message>`
+/// line per file that could not be linted, then a summary line.
+pub fn render_tty(results: &[FileResult], errors: &[FileError], opts: &TtyOptions) -> String {
+    let theme = if opts.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    // Links as plain text (no terminal hyperlink escapes); no syntax
+    // highlighter (miette's default one may look at the terminal); and no
+    // `line:column` added by miette: its column counts bytes, so the source
+    // name carries our own character-based position instead.
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(opts.width.max(MIN_WIDTH))
+        .with_links(false)
+        .without_syntax_highlighting()
+        .without_primary_span_start()
+        .with_context_lines(1);
+
+    let mut out = String::new();
+    for file in results {
+        let mut with_newline = None;
+        for d in &file.diagnostics {
+            let span = clamp(&file.source, d.span);
+            let (text, lines) = if span.is_empty() && span.start == file.source.len() {
+                with_newline
+                    .get_or_insert_with(|| newline_appended(&file.source))
+                    .clone()
+            } else {
+                (file.source.clone(), file.lines.clone())
+            };
+            let (line, col) = file.lines.line_col(&file.source, span.start);
+            let finding = Finding {
+                diagnostic: d,
+                span,
+                header: format!("{}[{}] {}", d.severity.as_str(), d.code, d.name),
+                url: (opts.rules_url)(d.code),
+                source: IndexedSource::new(format!("{}:{line}:{col}", file.path), text, lines),
+            };
+            if handler.render_report(&mut out, &finding).is_err() {
+                // Only reachable if a span cannot be read; keep the finding.
+                out.push_str(&format!(
+                    "{}: {}:{line}:{col}: {}\n",
+                    d.severity.as_str(),
+                    file.path,
+                    d.message
+                ));
+            }
+            out.push('\n');
+        }
+    }
+    for e in errors {
+        out.push_str(&format!("error: {}: {}\n", e.path, e.message));
+    }
+    out.push_str(&summary(results, errors));
+    out.push('\n');
+    out
+}
+
+/// `text` plus one `\n`, with its index.
+///
+/// miette draws no marker for an empty span at the very end of the text (no
+/// line holds that offset). Such a finding is drawn from this text instead,
+/// so the marker lands on the added line break: at the end of the last line,
+/// or on an empty last line after a trailing newline, which is where its
+/// `line:column` says it is.
+fn newline_appended(text: &str) -> (Arc<str>, Arc<LineIndex>) {
+    let mut extended = String::with_capacity(text.len() + 1);
+    extended.push_str(text);
+    extended.push('\n');
+    let lines = Arc::new(LineIndex::new(&extended));
+    (extended.into(), lines)
+}
+
+/// Keeps a span inside the text and on character boundaries, so that a
+/// faulty span never makes rendering panic.
+fn clamp(text: &str, span: Span) -> Span {
+    let start = floor_char_boundary(text, span.start);
+    let end = floor_char_boundary(text, span.end).max(start);
+    Span::new(start, end)
+}
+
+/// One finding as miette sees it.
+#[derive(Debug)]
+struct Finding<'a> {
+    diagnostic: &'a Diagnostic,
+    span: Span,
+    header: String,
+    url: String,
+    source: IndexedSource,
+}
+
+impl fmt::Display for Finding<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for Finding<'_> {}
+
+impl miette::Diagnostic for Finding<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.header))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.diagnostic
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.url))
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let label = LabeledSpan::new_primary_with_span(
+            self.diagnostic.label.clone(),
+            SourceSpan::new(self.span.start.into(), self.span.len()),
+        );
+        Some(Box::new(std::iter::once(label)))
+    }
+}
+
+/// A source text with its precomputed line index, readable by miette.
+///
+/// miette's own `SourceCode` for `str` scans the text from its start on
+/// every read, which is quadratic over a file with many findings. This one
+/// jumps to the needed lines with the index, so a read costs about the size
+/// of the returned snippet plus a binary search.
+///
+/// It returns what miette's `str` implementation returns (same data, span,
+/// first line, first column and line count; columns count bytes, as there)
+/// for every text whose line breaks are `\n` or `\r\n`. A lone `\r` is not a
+/// line break here, as in a Dockerfile and in [`LineIndex`], whereas miette's
+/// scan counts it as one.
+#[derive(Debug, Clone)]
+pub struct IndexedSource {
+    name: String,
+    text: Arc<str>,
+    lines: Arc<LineIndex>,
+}
+
+/// Where a read lands: the byte range of the returned data, the 0-based line
+/// and (byte) column reported for it, and the number of line breaks before
+/// its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    start: usize,
+    end: usize,
+    line: usize,
+    column: usize,
+    line_count: usize,
+}
+
+impl IndexedSource {
+    /// `lines` must be the index of `text`.
+    pub fn new(name: impl Into<String>, text: Arc<str>, lines: Arc<LineIndex>) -> Self {
+        IndexedSource {
+            name: name.into(),
+            text,
+            lines,
+        }
+    }
+
+    /// The name shown in the snippet header.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn window(&self, span: &SourceSpan, before: usize, after: usize) -> Option<Window> {
+        let bytes = self.text.as_bytes();
+        let len = bytes.len();
+        let idx = &*self.lines;
+        let s = span.offset();
+        let e = s.checked_add(span.len())?;
+        if e > len {
+            return None;
+        }
+
+        // Start: `before` whole lines above the span's line, or the span
+        // itself when no context is asked for.
+        let span_line = idx.line_of(s);
+        let (start, line) = if before == 0 {
+            (s, span_line)
+        } else {
+            let first = span_line.saturating_sub(before);
+            (idx.line_start(first), first)
+        };
+
+        // End, as miette's scan has it: just after the first character whose
+        // last byte reaches the last byte of the span (a `\r\n` counts as one
+        // character) or, when context is asked for, after the line break
+        // ending the line that holds that character plus `after` more lines.
+        let last = e.saturating_sub(1);
+        let (end, newline_after) = if last >= len {
+            (len, false)
+        } else {
+            let stop = if bytes[last] == b'\r' && bytes.get(last + 1) == Some(&b'\n') {
+                last + 2
+            } else {
+                last + 1
+            };
+            if after == 0 {
+                (stop, false)
+            } else {
+                let stop_line = idx.line_of(stop);
+                let newline_after = stop_line + 1 < idx.line_count();
+                let end_line = stop_line + after + 1;
+                let end = if end_line < idx.line_count() {
+                    idx.line_start(end_line)
+                } else {
+                    len
+                };
+                (end, newline_after)
+            }
+        };
+
+        // Column (in bytes) of the span start; only reported when the data
+        // starts at the span. miette's scan resets it on every line break
+        // after the span, and does not count a `\r` whose `\n` starts the span.
+        let column = if before > 0 || newline_after {
+            0
+        } else {
+            let line_start = idx.line_start(span_line);
+            let mut col = s - line_start;
+            if s > line_start && bytes[s - 1] == b'\r' && bytes.get(s) == Some(&b'\n') {
+                col -= 1;
+            }
+            col
+        };
+
+        Some(Window {
+            start,
+            end,
+            line,
+            column,
+            line_count: idx.line_of(end),
+        })
+    }
+}
+
+impl SourceCode for IndexedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let w = self
+            .window(span, context_lines_before, context_lines_after)
+            .ok_or(MietteError::OutOfBounds)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            &self.text.as_bytes()[w.start..w.end],
+            SourceSpan::new(w.start.into(), w.end - w.start),
+            w.line,
+            w.column,
+            w.line_count,
+        )))
+    }
+}

@@ -1,0 +1,185 @@
+//! DSIG003: a JSON-looking argument list that is not valid JSON, which
+//! Docker silently runs through a shell.
+
+use super::{Rule, RuleContext, helpers};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::parse::{Args, Instruction, Kind};
+
+pub static RULE: Rule = Rule {
+    code: "DSIG003",
+    name: "malformed-exec-form",
+    summary: "CMD/ENTRYPOINT/SHELL/RUN/HEALTHCHECK looks like a JSON array but is not valid JSON, so Docker runs it through a shell",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/DSIG003.md"),
+    check,
+};
+
+fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for inst in &cx.df.instructions {
+        visit(cx, inst, &mut out);
+    }
+    out
+}
+
+fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
+    let args = match &inst.args {
+        Args::Onbuild(inner) => return visit(cx, inner, out),
+        Args::Health { cmd, .. } => cmd.as_ref(),
+        a => a,
+    };
+    let Args::Shell {
+        text,
+        json_error: Some(reason),
+    } = args
+    else {
+        return;
+    };
+    if !inst.kind.has_exec_form() || !looks_like_json(&text.value) {
+        return;
+    }
+    let kw = if inst.kind == Kind::Healthcheck {
+        "HEALTHCHECK CMD"
+    } else {
+        inst.kind.name()
+    };
+    let consequence = if inst.kind == Kind::Shell {
+        "SHELL must be a JSON array, so the build fails".to_string()
+    } else {
+        format!(
+            "Docker silently runs the whole text through a shell: `/bin/sh -c '{}'`",
+            text.value
+        )
+    };
+    let mut d = RULE.diag(
+        Severity::Error,
+        text.span,
+        format!("{kw} looks like exec form but is not valid JSON ({reason}); {consequence}"),
+    );
+    d.label = Some("not a JSON array of strings".into());
+    match repair(&text.value) {
+        Some(argv) => {
+            let json = helpers::exec_form(&argv);
+            d.help = Some(format!(
+                "write valid JSON with double quotes: `{kw} {json}`"
+            ));
+            if cx.src.get(text.span.start..text.span.end) == Some(text.value.as_str()) {
+                d.fix = Some(Fix {
+                    applicability: Applicability::Safe,
+                    edits: vec![Edit {
+                        span: text.span,
+                        replacement: json,
+                    }],
+                });
+            }
+        }
+        None => {
+            d.help = Some(format!(
+                "write a JSON array of double-quoted strings, e.g. `{kw} [\"node\", \"server.js\"]`"
+            ));
+        }
+    }
+    out.push(d);
+}
+
+/// A text starting with `[` is also a shell test (`[ -f x ] && ...`): only
+/// flag what reads as an attempt at a JSON array.
+pub fn looks_like_json(text: &str) -> bool {
+    let t = text.trim();
+    if repair(t).is_some() {
+        return true;
+    }
+    let Some(inner) = t.strip_prefix('[') else {
+        return false;
+    };
+    inner.starts_with(['"', '\''])
+        || ["\",", "\", ", "',", "', "]
+            .iter()
+            .any(|p| inner.contains(p))
+}
+
+/// The array the author meant: elements in single or double quotes,
+/// separated by commas, an optional trailing comma, a missing `]`.
+pub fn repair(text: &str) -> Option<Vec<String>> {
+    let t = text.trim();
+    let inner = t.strip_prefix('[')?;
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    let mut out = Vec::new();
+    let mut chars = inner.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let Some(q) = chars.next() else { break };
+        if q != '"' && q != '\'' {
+            return None;
+        }
+        let mut s = String::new();
+        let mut closed = false;
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next()? {
+                    'n' if q == '"' => s.push('\n'),
+                    't' if q == '"' => s.push('\t'),
+                    e => s.push(e),
+                }
+                continue;
+            }
+            if c == q {
+                closed = true;
+                break;
+            }
+            s.push(c);
+        }
+        if !closed {
+            return None;
+        }
+        out.push(s);
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        match chars.next() {
+            Some(',') | None => {}
+            Some(_) => return None,
+        }
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn repairs() {
+        assert_eq!(repair("['node', 'a b']").unwrap(), ["node", "a b"]);
+        assert_eq!(repair("[\"a\",]").unwrap(), ["a"]);
+        assert_eq!(repair("[\"a\", \"b\"").unwrap(), ["a", "b"]);
+        assert_eq!(repair("['it\\'s']").unwrap(), ["it's"]);
+        assert!(repair("[a, b]").is_none());
+        assert!(repair("['a' 'b']").is_none());
+        assert!(!looks_like_json("[ -f /x ] && echo ok"));
+        assert!(!looks_like_json("[ \"$A\" = \"b\" ] && x"));
+        assert!(looks_like_json("[\"echo\", \"no quote!]"));
+    }
+
+    #[test]
+    fn rule() {
+        Tester::new(&RULE)
+            .pass(&[
+                "FROM alpine\nCMD [\"a\"]\nRUN echo [x]\n",
+                "FROM alpine\nRUN [ -f /x ] && echo ok\n",
+                "FROM alpine\nRUN [ \"$A\" = \"b\" ] && echo ok\n",
+            ])
+            .fail(&[
+                "FROM alpine\nCMD ['node', 'server.js']\n",
+                "FROM alpine\nENTRYPOINT [\"node\", \"server.js\",]\n",
+                "FROM alpine\nRUN [\"apk\", \"add\", \"tini\"\n",
+                "FROM alpine\nSHELL ['/bin/ash', '-c']\n",
+                "FROM alpine\nHEALTHCHECK CMD ['curl', '-f', 'http://localhost/']\n",
+                "FROM alpine\nONBUILD CMD ['a']\n",
+            ])
+            .run();
+    }
+}

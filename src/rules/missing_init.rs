@@ -1,0 +1,117 @@
+//! DSIG005: PID 1 would be an app runtime itself, with no init in front.
+
+use super::helpers::{self, GRACE};
+use super::{Rule, RuleContext};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::chain::Runtime;
+use crate::model::{HopKind, Origin};
+
+pub static RULE: Rule = Rule {
+    code: "DSIG005",
+    name: "missing-init",
+    summary: "PID 1 would be the app runtime itself (node, python, ...) with no init to forward signals and reap zombies",
+    default_severity: Severity::Warning,
+    doc: include_str!("../../rules/DSIG005.md"),
+    check,
+};
+
+fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    let (Some(chain), Some(launch)) = (cx.chain, cx.launch) else {
+        return vec![];
+    };
+    // Only judge a launch the Dockerfile writes: an image that keeps its base
+    // image's CMD (a REPL, a build image) is not an app.
+    let own =
+        |s: &Option<crate::model::Setting>| s.as_ref().is_some_and(|s| s.instruction.is_some());
+    if !own(&launch.cmd) && !own(&launch.entrypoint) {
+        return vec![];
+    }
+    let Some(p) = chain.pid1() else {
+        return vec![];
+    };
+    let hop = &chain.hops[p];
+    let HopKind::App {
+        runtime: Some(runtime),
+    } = hop.kind
+    else {
+        return vec![];
+    };
+    // Only the app itself as PID 1 counts: when it is the last hop.
+    if p + 1 != chain.hops.len() {
+        return vec![];
+    }
+    let name = runtime.name();
+    let stop = launch.stop_signal();
+    let (severity, message) = match runtime {
+        Runtime::Node => (
+            Severity::Warning,
+            format!(
+                "node runs as PID 1 with no init: unless the app installs its own {stop} handler, node ignores SIGTERM and SIGINT as PID 1 and is SIGKILLed {GRACE}; orphaned child processes are never reaped (they stay as zombies)"
+            ),
+        ),
+        Runtime::Python => (
+            Severity::Warning,
+            format!(
+                "python runs as PID 1 with no init: unless the app installs its own {stop} handler, python ignores SIGTERM as PID 1 and is SIGKILLed {GRACE} (only SIGINT works); orphaned child processes are never reaped (they stay as zombies)"
+            ),
+        ),
+        Runtime::Other(n) => (
+            Severity::Info,
+            format!(
+                "{n} runs as PID 1 with no init; how {n} behaves as PID 1 without a signal handler has not been measured, and nothing reaps orphaned child processes"
+            ),
+        ),
+    };
+    let span = match &hop.origin {
+        Origin::Dockerfile { span, .. } => *span,
+        _ => cx.from_span(),
+    };
+    let mut d = RULE.diag(severity, span, message);
+    d.label = Some(format!("{name} becomes PID 1"));
+    // The literal fix: an init in ENTRYPOINT, keeping an image entrypoint.
+    let existing: Vec<String> = launch
+        .entrypoint
+        .as_ref()
+        .map(|e| e.argv())
+        .unwrap_or_default();
+    d.help = Some(match helpers::tini_install(launch.bin_sh, &launch.base_image) {
+        Some((install, path)) => {
+            let mut ep = vec![path.to_string(), "--".to_string()];
+            ep.extend(existing);
+            format!(
+                "add an init: `{install}` and `ENTRYPOINT {}`; or run with `docker run --init` (compose: `init: true`)",
+                helpers::exec_form(&ep)
+            )
+        }
+        None => "run with `docker run --init` (compose: `init: true`), or install tini or dumb-init and put it first in ENTRYPOINT".into(),
+    });
+    vec![d]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn rule() {
+        Tester::new(&RULE)
+            .pass(&[
+                "FROM node:22\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"node\", \"server.js\"]\n",
+                "FROM node:22-alpine\nRUN apk add dumb-init\nENTRYPOINT [\"/usr/bin/dumb-init\", \"--\"]\nCMD [\"node\", \"server.js\"]\n",
+                "FROM node:22\nCMD [\"npm\", \"start\"]\n",
+                "FROM node:22\nCMD node server.js\n",
+                "FROM jenkins/jenkins:lts\n",
+                "FROM node:22\n",
+                "FROM golang:1.23 AS build\nFROM scratch\nCMD [\"/app\"]\n",
+            ])
+            .fail(&[
+                "FROM node:22\nCMD [\"node\", \"server.js\"]\n",
+                "FROM node:22-alpine\nCMD node server.js\n",
+                "FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n",
+                "FROM ruby:3.3\nCMD [\"ruby\", \"app.rb\"]\n",
+                "FROM debian\nCMD [\"gosu\", \"app\", \"node\", \"x.js\"]\n",
+            ])
+            .run();
+    }
+}

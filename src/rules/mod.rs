@@ -1,0 +1,107 @@
+//! One file per rule. Syntax rules look at the AST, signal rules at the
+//! launch chain. A rule returns diagnostics with spans, message, help and,
+//! where safe, a fix; it knows nothing of how they are rendered.
+
+use crate::context::Context;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::model::{Chain, Launch, Origin, Stage};
+use crate::parse::Dockerfile;
+
+mod helpers;
+pub mod malformed_exec_form;
+pub mod missing_init;
+pub mod package_manager_pid1;
+mod shell_form;
+pub mod shell_form_cmd;
+pub mod shell_form_entrypoint;
+pub mod syntax_error;
+
+#[cfg(test)]
+pub mod tester;
+
+/// Everything a rule may look at.
+pub struct RuleContext<'a> {
+    pub src: &'a str,
+    pub df: &'a Dockerfile,
+    pub stages: &'a [Stage],
+    /// The stage that runs and its launch model (absent when the file has no
+    /// stage, or `--target` names none).
+    pub launch: Option<&'a Launch>,
+    pub chain: Option<&'a Chain>,
+    pub context: &'a Context,
+}
+
+impl RuleContext<'_> {
+    /// A span in the Dockerfile for a launch origin; for what a base image
+    /// contributes, the target stage's FROM.
+    pub fn span_of(&self, origin: &Origin) -> Span {
+        match origin {
+            Origin::Dockerfile { span, .. } => *span,
+            _ => self.from_span(),
+        }
+    }
+
+    /// The FROM instruction of the stage that runs.
+    pub fn from_span(&self) -> Span {
+        self.launch
+            .and_then(|l| self.stages.get(l.stage))
+            .map(|s| self.df.instructions[s.from].span)
+            .unwrap_or_default()
+    }
+
+    /// The base image of the stage that runs, as written.
+    pub fn image(&self) -> &str {
+        self.launch.map(|l| l.base_image.as_str()).unwrap_or("")
+    }
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub name: &'static str,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    pub default_severity: Severity,
+    /// The rule's page (`rules/DSIGnnn.md`).
+    pub doc: &'static str,
+    pub check: fn(&RuleContext) -> Vec<Diagnostic>,
+}
+
+impl Rule {
+    /// A diagnostic of this rule.
+    pub fn diag(&self, severity: Severity, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            name: self.name,
+            severity,
+            message: message.into(),
+            help: None,
+            span,
+            label: None,
+            fix: None,
+        }
+    }
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&Rule] = &[
+    &syntax_error::RULE,
+    &shell_form_cmd::RULE,
+    &shell_form_entrypoint::RULE,
+    &malformed_exec_form::RULE,
+    &package_manager_pid1::RULE,
+    &missing_init::RULE,
+];
+
+pub fn find(code: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+}
+
+/// Run every rule.
+pub fn run_all(cx: &RuleContext) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = RULES.iter().flat_map(|r| (r.check)(cx)).collect();
+    out.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+    out
+}

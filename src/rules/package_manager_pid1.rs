@@ -1,0 +1,243 @@
+//! DSIG004: npm/yarn/pnpm/npx is the main process.
+
+use super::helpers::{self, GRACE};
+use super::{Rule, RuleContext};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::model::base_images::ShellKind;
+use crate::model::chain::PackageManager;
+use crate::model::{HopKind, Origin, Relation};
+
+pub static RULE: Rule = Rule {
+    code: "DSIG004",
+    name: "package-manager-pid1",
+    summary: "npm, yarn, pnpm or npx runs the app, and stands between SIGTERM and it",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/DSIG004.md"),
+    check,
+};
+
+fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    let (Some(chain), Some(launch)) = (cx.chain, cx.launch) else {
+        return vec![];
+    };
+    let Some(i) = chain.package_manager() else {
+        return vec![];
+    };
+    let hop = &chain.hops[i];
+    let HopKind::PackageManager {
+        pm,
+        script,
+        script_text,
+    } = &hop.kind
+    else {
+        return vec![];
+    };
+    let sh = launch.bin_sh;
+    let sh_name = sh.display();
+    let pm_name = pm.name();
+    let what = match script {
+        Some(s) => format!(
+            "`{pm_name} {}`",
+            if s == "start" {
+                "start".to_string()
+            } else {
+                format!("run {s}")
+            }
+        ),
+        None => format!("`{}`", hop.argv.join(" ")),
+    };
+    let position = if matches!(hop.relation, Relation::Pid1 | Relation::Exec) {
+        "is PID 1"
+    } else {
+        "runs the app"
+    };
+    // How the script's shell treats the app, when package.json was read.
+    let script_run = script_text.as_ref().map(|t| helpers::shell_run(sh, t));
+    let app = script_run
+        .as_ref()
+        .map(|r| r.app.clone())
+        .unwrap_or_else(|| "the app".into());
+    let stop = launch.stop_signal();
+    let other_signal = !matches!(
+        stop.to_ascii_uppercase().trim_start_matches("SIG"),
+        "TERM" | "INT" | "15" | "2"
+    );
+    let script_execs = script_run.as_ref().and_then(|r| r.execs);
+    let (severity, message) = match pm {
+        PackageManager::Yarn => (
+            Severity::Error,
+            format!(
+                "{what} {position}: yarn 1 forwards SIGTERM to its script shell and exits at once, so {app}'s shutdown handler never runs or is cut short (measured with dash, bash and busybox); SIGINT is ignored"
+            ),
+        ),
+        _ if script_execs == Some(false) => {
+            let r = script_run.as_ref().unwrap();
+            (
+                Severity::Error,
+                format!(
+                    "{what} {position}: its script keeps /bin/sh ({sh_name}) between {pm_name} and {app} ({}); {pm_name} forwards SIGTERM only to that shell, and {app} is killed without running its shutdown handler",
+                    helpers::why_shell_stays(r)
+                ),
+            )
+        }
+        _ if script_execs == Some(true) => (
+            Severity::Warning,
+            format!(
+                "{what} {position}: {pm_name} stays between the signal and {app} and forwards only SIGTERM and SIGINT{}; run {app} directly",
+                if other_signal {
+                    format!(" (STOPSIGNAL {stop} is not forwarded)")
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        PackageManager::Npm | PackageManager::Npx if sh == ShellKind::Dash => (
+            Severity::Error,
+            format!(
+                "{what} {position}: {pm_name} forwards SIGTERM only to the /bin/sh (dash) that it runs {} with; that shell dies, {pm_name} exits, and {app} is SIGKILLed without running its shutdown handler; SIGINT is ignored entirely",
+                if *pm == PackageManager::Npx {
+                    "the command"
+                } else {
+                    "the script"
+                }
+            ),
+        ),
+        PackageManager::Pnpm if sh == ShellKind::Dash => (
+            Severity::Error,
+            format!(
+                "{what} {position}: pnpm kills its script shell (dash) and every descendant and exits at once, so a shutdown that takes time never finishes; SIGINT is ignored"
+            ),
+        ),
+        _ if matches!(sh, ShellKind::Busybox | ShellKind::Bash) => (
+            Severity::Warning,
+            format!(
+                "{what} {position}: {pm_name} forwards only SIGTERM and SIGINT{}, and this works only while /bin/sh is {sh_name} and the script is a single command; on a Debian-based image (dash) {app} is SIGKILLed without running its handler",
+                if other_signal {
+                    format!(" (STOPSIGNAL {stop} is lost)")
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        _ => (
+            Severity::Warning,
+            format!(
+                "{what} {position}: /bin/sh of {} is {sh_name}, so it is not known whether {app} receives SIGTERM; with dash (Debian, Ubuntu) {pm_name} lets it be SIGKILLed {GRACE}",
+                launch.base_image
+            ),
+        ),
+    };
+    // The span: the nearest Dockerfile origin at or before the hop.
+    let origin = chain.hops[..=i]
+        .iter()
+        .rev()
+        .map(|h| &h.origin)
+        .find(|o| matches!(o, Origin::Dockerfile { .. }))
+        .unwrap_or(&hop.origin);
+    let span = cx.span_of(origin);
+    let mut d = RULE.diag(severity, span, message);
+    d.label = Some(format!(
+        "{pm_name} becomes the process that receives SIGTERM"
+    ));
+    // The replacement: the script's command, run directly.
+    let direct = script_run.as_ref().and_then(|r| {
+        if r.after.is_some() {
+            return None;
+        }
+        r.main_argv.clone()
+    });
+    let keyword = keyword_of(cx, origin);
+    match (&direct, script, script_text) {
+        (Some(argv), Some(s), Some(_)) => {
+            let json = helpers::exec_form(argv);
+            d.help = Some(format!(
+                "run the app directly with the command of package.json scripts.{s}: `{keyword} {json}`"
+            ));
+            if let Origin::Dockerfile { span, .. } = origin
+                && hop.origin == *origin
+                && chain.hops[..i].iter().all(|h| h.origin != *origin)
+            {
+                d.fix = Some(Fix {
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Edit {
+                        span: *span,
+                        replacement: json,
+                    }],
+                });
+            }
+        }
+        (_, Some(s), Some(t)) => {
+            d.help = Some(format!(
+                "run the app directly with the command of package.json scripts.{s} (`{t}`), in exec form with `exec` before the app if it needs a shell, e.g. `{keyword} [\"node\", \"server.js\"]`"
+            ));
+        }
+        (_, Some(s), None) => {
+            d.help = Some(format!(
+                "run the app directly with the command of package.json scripts.{s}, e.g. `{keyword} [\"node\", \"server.js\"]`"
+            ));
+        }
+        _ => {
+            d.help = Some(format!(
+                "install the tool in the image and run it directly, e.g. `{keyword} [\"node\", \"node_modules/.bin/<tool>\"]`"
+            ));
+        }
+    }
+    vec![d]
+}
+
+fn keyword_of(cx: &RuleContext, origin: &Origin) -> &'static str {
+    if let (Origin::Dockerfile { span, .. }, Some(l)) = (origin, cx.launch)
+        && let Some(ep) = &l.entrypoint
+        && ep.origin == *origin
+    {
+        let _ = span;
+        return "ENTRYPOINT";
+    }
+    "CMD"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn without_package_json() {
+        Tester::new(&RULE)
+            .pass(&[
+                "FROM node:22\nCMD [\"node\", \"server.js\"]\n",
+                "FROM node:22\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n",
+                "FROM node:22 AS build\nCMD [\"npm\", \"start\"]\nFROM node:22\nCMD [\"node\", \"x\"]\n",
+            ])
+            .fail(&[
+                "FROM node:22\nCMD [\"npm\", \"start\"]\n",
+                "FROM node:22-alpine\nCMD [\"npm\", \"start\"]\n",
+                "FROM node:22-alpine\nCMD [\"yarn\", \"start\"]\n",
+                "FROM node:22\nCMD [\"pnpm\", \"run\", \"serve\"]\n",
+                "FROM node:22-alpine\nCMD [\"pnpm\", \"start\"]\n",
+                "FROM node:22\nCMD [\"npx\", \"serve\", \"dist\"]\n",
+                "FROM node:22\nCMD npm start\n",
+                "FROM mycorp/node\nCMD [\"npm\", \"start\"]\n",
+                "FROM node:22-alpine\nSTOPSIGNAL SIGQUIT\nCMD [\"npm\", \"start\"]\n",
+            ])
+            .run();
+    }
+
+    #[test]
+    fn with_package_json() {
+        Tester::new(&RULE)
+            .snapshot("package-json")
+            .file(
+                "package.json",
+                r#"{"scripts":{"start":"node server.js","bye":"node server.js; echo bye","ex":"exec node server.js"}}"#,
+            )
+            .pass(&["FROM node:22-alpine\nCMD [\"node\", \"server.js\"]\n"])
+            .fail(&[
+                "FROM node:22\nCMD [\"npm\", \"start\"]\n",
+                "FROM node:22-alpine\nCMD [\"npm\", \"start\"]\n",
+                "FROM node:22-alpine\nCMD [\"npm\", \"run\", \"bye\"]\n",
+                "FROM node:22\nCMD [\"npm\", \"run\", \"ex\"]\n",
+            ])
+            .run();
+    }
+}

@@ -1,0 +1,200 @@
+//! What DSIG001 and DSIG002 share: judging a shell-form CMD or ENTRYPOINT
+//! by the shell that runs it and where that shell sits in the chain.
+
+use super::RuleContext;
+use super::helpers::{self, GRACE, ShellRun};
+use crate::diagnostic::{Applicability, Edit, Fix, Severity, Span};
+use crate::model::base_images::ShellKind;
+use crate::model::{Form, HopKind, Relation, Setting};
+
+pub struct Judgement {
+    pub severity: Severity,
+    pub message: String,
+    pub help: String,
+    pub fix: Option<Fix>,
+    pub run: ShellRun,
+}
+
+/// Judge a shell-form setting; `None` when it is fine (explicit `exec`).
+pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judgement> {
+    let Form::Shell { text, shell } = &setting.form else {
+        return None;
+    };
+    let run = helpers::shell_run(shell.kind, &text.value);
+    let sh = shell.argv.join(" ");
+    let shell_name = shell.kind.display();
+    let app = run.app.clone();
+    let help_fix = replacement(cx, keyword, &run, &text.value, text.span);
+    // Where the shell sits in the predicted tree.
+    let (is_pid1, init) = match cx.chain.and_then(|c| {
+        c.hops
+            .iter()
+            .enumerate()
+            .find(|(_, h)| h.origin == setting.origin && matches!(h.kind, HopKind::Shell { .. }))
+    }) {
+        Some((i, h)) => {
+            let chain = cx.chain.unwrap();
+            let init = chain.init_before(i).map(|h| h.program().to_string());
+            (matches!(h.relation, Relation::Pid1 | Relation::Exec), init)
+        }
+        None => (true, None),
+    };
+    let (severity, message) = match shell.kind {
+        ShellKind::None => (
+            Severity::Error,
+            format!(
+                "{keyword} is shell form, which runs `{sh} \"…\"`, but {} has no /bin/sh: the container cannot start",
+                cx.image()
+            ),
+        ),
+        ShellKind::Unknown if !run.explicit_exec => (
+            Severity::Warning,
+            format!(
+                "{keyword} is shell form and the shell is not known ({}): under dash (Debian, Ubuntu) `{sh}` stays PID 1 and ignores SIGTERM, and {app} is SIGKILLed {GRACE}",
+                shell.reason
+            ),
+        ),
+        _ => match run.execs {
+            Some(true) if run.explicit_exec => {
+                if keyword == "CMD" {
+                    return None;
+                }
+                (
+                    Severity::Info,
+                    format!(
+                        "{keyword} is shell form: `exec` hands the signals to {app}, but CMD and `docker run` arguments are ignored"
+                    ),
+                )
+            }
+            Some(true) => (
+                Severity::Warning,
+                format!(
+                    "{keyword} is shell form: it works only because `{sh}` here is {shell_name} ({}), which replaces itself with the single command; under dash (Debian, Ubuntu) the shell stays PID 1, ignores SIGTERM and {app} is SIGKILLed {GRACE}",
+                    shell.reason
+                ),
+            ),
+            Some(false) => {
+                let why = helpers::why_shell_stays(&run);
+                let msg = if let Some(init) = &init {
+                    format!(
+                        "{keyword} is shell form: {init} forwards SIGTERM to `{sh}` ({shell_name}), not to {app}: {why}, and {app} is killed without running its shutdown handler (an init cannot help here)"
+                    )
+                } else if is_pid1 {
+                    format!(
+                        "{keyword} is shell form: SIGTERM goes to `{sh}` ({shell_name}) as PID 1, which ignores it: {why}, so {app} never sees the signal and is SIGKILLed {GRACE}"
+                    )
+                } else {
+                    format!(
+                        "{keyword} is shell form: `{sh}` ({shell_name}) stays between the signal and {app}: {why}, so {app} does not receive SIGTERM"
+                    )
+                };
+                (Severity::Error, msg)
+            }
+            None => (
+                Severity::Warning,
+                format!(
+                    "{keyword} is shell form: whether {shell_name} replaces itself with `{}` has not been measured, so {app} may never see SIGTERM",
+                    run.main_span
+                        .map(|(s, e)| text.value[s..e].to_string())
+                        .unwrap_or_else(|| text.value.clone())
+                ),
+            ),
+        },
+    };
+    let mut message = message;
+    if keyword == "ENTRYPOINT" && !message.contains("arguments are ignored") {
+        message.push_str("; shell form also ignores CMD and `docker run` arguments");
+    }
+    Some(Judgement {
+        severity,
+        message,
+        help: help_fix.0,
+        fix: help_fix.1,
+        run,
+    })
+}
+
+/// The literal replacement and, where it can be written, the fix.
+fn replacement(
+    cx: &RuleContext,
+    keyword: &str,
+    run: &ShellRun,
+    text: &str,
+    span: Span,
+) -> (String, Option<Fix>) {
+    let verbatim = &cx.src[span.start..span.end] == text;
+    if crate::model::chain::is_package_manager(&run.app) {
+        return (
+            format!(
+                "exec form alone would keep {} as PID 1 (see DSIG004): run the app directly in exec form, e.g. `{keyword} [\"node\", \"server.js\"]`",
+                run.app
+            ),
+            None,
+        );
+    }
+    let whole = crate::shell::plain_argv(text).map(|mut a| {
+        if a.first().is_some_and(|w| w == "exec") {
+            a.remove(0);
+        }
+        a
+    });
+    if let Some(argv) = whole.filter(|a| !a.is_empty()) {
+        let json = helpers::exec_form(&argv);
+        let fix = verbatim.then(|| Fix {
+            applicability: Applicability::Safe,
+            edits: vec![Edit {
+                span,
+                replacement: json.clone(),
+            }],
+        });
+        return (format!("use exec form: `{keyword} {json}`"), fix);
+    }
+    if let (Some((s, _)), None, false, false) =
+        (run.main_span, &run.after, run.pipeline, run.explicit_exec)
+    {
+        {
+            let fixed = format!("{}exec {}", &text[..s], &text[s..]);
+            let fix = verbatim.then(|| Fix {
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit {
+                    span: Span::new(span.start + s, span.start + s),
+                    replacement: "exec ".into(),
+                }],
+            });
+            return (
+                format!("put `exec` in front of the main command: `{keyword} {fixed}`"),
+                fix,
+            );
+        }
+    }
+    if run.pipeline {
+        let first = text.split('|').next().unwrap_or(text).trim();
+        if let Some(argv) = crate::shell::plain_argv(first).filter(|a| !a.is_empty()) {
+            return (
+                format!(
+                    "a pipeline keeps the shell in front of {}: let Docker collect the output instead and use exec form: `{keyword} {}`",
+                    run.app,
+                    helpers::exec_form(&argv)
+                ),
+                None,
+            );
+        }
+    }
+    if let (Some(argv), Some(after)) = (&run.main_argv, &run.after) {
+        return (
+            format!(
+                "run {} directly and move `{after}` out of the launch command: `{keyword} {}`",
+                run.app,
+                helpers::exec_form(argv)
+            ),
+            None,
+        );
+    }
+    (
+        format!(
+            "use exec form, e.g. `{keyword} {}`, with `exec` in front of the command that must receive the signals",
+            helpers::exec_form(&["/bin/sh".into(), "-c".into(), format!("exec {}", text)])
+        ),
+        None,
+    )
+}

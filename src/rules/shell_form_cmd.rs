@@ -1,0 +1,80 @@
+//! DSIG001: the effective CMD is shell form.
+
+use super::{Rule, RuleContext, shell_form};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Form;
+use crate::parse::Args;
+
+pub static RULE: Rule = Rule {
+    code: "DSIG001",
+    name: "shell-form-cmd",
+    summary: "the CMD that runs is shell form, so /bin/sh may stand between SIGTERM and the app",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/DSIG001.md"),
+    check,
+};
+
+fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    let Some(launch) = cx.launch else {
+        return vec![];
+    };
+    let Some(cmd) = &launch.cmd else {
+        return vec![];
+    };
+    // A shell-form ENTRYPOINT drops CMD: DSIG002's finding.
+    if matches!(
+        launch.entrypoint.as_ref().map(|e| &e.form),
+        Some(Form::Shell { .. })
+    ) {
+        return vec![];
+    }
+    let Some(idx) = cmd.instruction else {
+        return vec![];
+    };
+    // Malformed JSON is DSIG003's finding alone.
+    if matches!(
+        cx.df.instructions[idx].args,
+        Args::Shell { ref text, json_error: Some(_) }
+            if super::malformed_exec_form::looks_like_json(&text.value)
+    ) {
+        return vec![];
+    }
+    let Some(j) = shell_form::judge(cx, cmd, "CMD") else {
+        return vec![];
+    };
+    let mut d = RULE.diag(j.severity, cx.span_of(&cmd.origin), j.message);
+    d.label = Some(format!("runs as `/bin/sh -c` ({})", j.run.kind.display()));
+    d.help = Some(j.help);
+    d.fix = j.fix;
+    vec![d]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn rule() {
+        Tester::new(&RULE)
+            .pass(&[
+                "FROM node:22\nCMD [\"node\", \"server.js\"]\n",
+                "FROM node:22\nCMD exec node server.js\n",
+                "FROM node:22\nENTRYPOINT node server.js\nCMD x\n",
+                "FROM node:22\nCMD ['node', 'server.js']\n",
+                "FROM node:22 AS build\nCMD node x\nFROM node:22\nCMD [\"node\"]\n",
+            ])
+            .fail(&[
+                "FROM node:22\nCMD node server.js\n",
+                "FROM node:22-alpine\nCMD node server.js\n",
+                "FROM node:22-alpine\nCMD node server.js; echo done\n",
+                "FROM node:22-alpine\nCMD cd /app && node server.js\n",
+                "FROM ubuntu\nSHELL [\"/bin/bash\", \"-c\"]\nCMD node server.js\n",
+                "FROM gcr.io/distroless/nodejs22\nCMD node server.js\n",
+                "FROM mycorp/base\nCMD node server.js\n",
+                "FROM python:3.12\nENTRYPOINT [\"tini\", \"--\"]\nCMD python app.py | tee log\n",
+                "FROM node:22 AS base\nCMD npm start\nFROM base\nRUN true\n",
+            ])
+            .run();
+    }
+}
