@@ -127,7 +127,7 @@ fn main() -> ExitCode {
 }
 
 fn rules_url(code: &str) -> String {
-    format!("rules/{code}.md (dsig explain {code})")
+    format!("dsig explain {code}")
 }
 
 /// Read and lint one input.

@@ -44,7 +44,12 @@ pub fn render_tty(results: &[FileResult], errors: &[FileError], opts: &TtyOption
         .with_links(false)
         .without_syntax_highlighting()
         .without_primary_span_start()
-        .with_context_lines(1);
+        .with_context_lines(1)
+        // Wrap only at spaces and never inside a word, so a literal
+        // replacement such as `CMD ["node", "src/server.js"]` stays copyable.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_break_words(false);
 
     let mut out = String::new();
     for file in results {

@@ -26,6 +26,12 @@ pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judge
     let app = run.app.clone();
     let help_fix = replacement(cx, keyword, &run, &text.value, text.span);
     // Where the shell sits in the predicted tree.
+    // An exec-form ENTRYPOINT that dsig cannot follow receives the shell
+    // command as arguments.
+    let front = match (keyword, cx.launch.and_then(|l| l.entrypoint.as_ref())) {
+        ("CMD", Some(ep)) if matches!(ep.form, Form::Exec(_)) => Some(ep.argv().join(" ")),
+        _ => None,
+    };
     let (is_pid1, init) = match cx.chain.and_then(|c| {
         c.hops
             .iter()
@@ -37,8 +43,13 @@ pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judge
             let init = chain.init_before(i).map(|h| h.program().to_string());
             (matches!(h.relation, Relation::Pid1 | Relation::Exec), init)
         }
-        None => (true, None),
+        None => (front.is_none(), None),
     };
+    let in_chain = cx.chain.is_some_and(|c| {
+        c.hops
+            .iter()
+            .any(|h| h.origin == setting.origin && matches!(h.kind, HopKind::Shell { .. }))
+    });
     let (severity, message) = match shell.kind {
         ShellKind::None => (
             Severity::Error,
@@ -78,6 +89,10 @@ pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judge
                 let msg = if let Some(init) = &init {
                     format!(
                         "{keyword} is shell form: {init} forwards SIGTERM to `{sh}` ({shell_name}), not to {app}: {why}, and {app} is killed without running its shutdown handler (an init cannot help here)"
+                    )
+                } else if let (Some(front), false) = (&front, in_chain) {
+                    format!(
+                        "{keyword} is shell form: ENTRYPOINT `{front}` receives it as `{sh} \"…\"`; when it runs that, {shell_name} stays between the signal and {app}: {why}, so {app} does not receive SIGTERM"
                     )
                 } else if is_pid1 {
                     format!(
