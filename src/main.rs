@@ -231,8 +231,8 @@ fn lint(
     let mut out = stdout.lock();
     let _ = out.write_all(text.as_bytes());
     let _ = out.flush();
-    if format == Format::Json {
-        // machine output on stdout; file errors still get one line on stderr
+    if format == Format::Json || !is_tty {
+        // file errors always reach the terminal: one line each on stderr
         for e in &errors {
             eprintln!("error: {}: {}", e.path, e.message);
         }

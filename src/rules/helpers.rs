@@ -32,6 +32,8 @@ pub struct ShellRun {
     pub main_span: Option<(usize, usize)>,
     /// The main command as a plain argv (no shell needed), without `exec`.
     pub main_argv: Option<Vec<String>>,
+    /// The main command starts with `VAR=value` assignments.
+    pub assignments: bool,
 }
 
 pub fn flavor(kind: ShellKind) -> Option<ShellFlavor> {
@@ -109,6 +111,7 @@ pub fn shell_run(kind: ShellKind, text: &str) -> ShellRun {
         app,
         main_span: main.map(|m| (m.span.start, m.span.end)),
         main_argv,
+        assignments: main.is_some_and(|m| !m.assignments.is_empty()),
     }
 }
 

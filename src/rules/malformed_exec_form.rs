@@ -46,10 +46,7 @@ fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
     let consequence = if inst.kind == Kind::Shell {
         "SHELL must be a JSON array, so the build fails".to_string()
     } else {
-        format!(
-            "Docker silently runs the whole text through a shell: `/bin/sh -c '{}'`",
-            text.value
-        )
+        "Docker silently runs the whole text as a shell command (`/bin/sh -c` on Linux), brackets and quotes included".to_string()
     };
     let mut d = RULE.diag(
         Severity::Error,
@@ -60,9 +57,19 @@ fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
     match repair(&text.value) {
         Some(argv) => {
             let json = helpers::exec_form(&argv);
-            d.help = Some(format!(
-                "write valid JSON with double quotes: `{kw} {json}`"
-            ));
+            let comment = comment_after(&text.value);
+            d.help = Some(match comment {
+                Some(c) => format!(
+                    "a comment must be on its own line: write `{c}` on the line above and `{kw} {json}`"
+                ),
+                None => format!(
+                    "write valid JSON (double quotes, backslashes doubled, no trailing comma): `{kw} {json}`"
+                ),
+            });
+            if comment.is_some() {
+                out.push(d);
+                return;
+            }
             if cx.src.get(text.span.start..text.span.end) == Some(text.value.as_str()) {
                 d.fix = Some(Fix {
                     applicability: Applicability::Safe,
@@ -98,10 +105,22 @@ pub fn looks_like_json(text: &str) -> bool {
             .any(|p| inner.contains(p))
 }
 
+/// A `# comment` written after the closing bracket.
+fn comment_after(text: &str) -> Option<&str> {
+    let close = text.rfind(']')?;
+    let rest = text[close + 1..].trim();
+    rest.starts_with('#').then_some(rest)
+}
+
 /// The array the author meant: elements in single or double quotes,
 /// separated by commas, an optional trailing comma, a missing `]`.
 pub fn repair(text: &str) -> Option<Vec<String>> {
-    let t = text.trim();
+    let mut t = text.trim();
+    if let Some(close) = t.rfind(']')
+        && t[close + 1..].trim().starts_with('#')
+    {
+        t = &t[..=close];
+    }
     let inner = t.strip_prefix('[')?;
     let inner = inner.strip_suffix(']').unwrap_or(inner);
     let mut out = Vec::new();
@@ -121,7 +140,13 @@ pub fn repair(text: &str) -> Option<Vec<String>> {
                 match chars.next()? {
                     'n' if q == '"' => s.push('\n'),
                     't' if q == '"' => s.push('\t'),
-                    e => s.push(e),
+                    e @ ('"' | '\\' | '/') => s.push(e),
+                    e if e == q => s.push(e),
+                    // not a JSON escape (`C:\App`): the backslash was meant
+                    e => {
+                        s.push('\\');
+                        s.push(e);
+                    }
                 }
                 continue;
             }
@@ -158,6 +183,11 @@ mod tests {
         assert_eq!(repair("[\"a\", \"b\"").unwrap(), ["a", "b"]);
         assert_eq!(repair("['it\\'s']").unwrap(), ["it's"]);
         assert!(repair("[a, b]").is_none());
+        assert_eq!(
+            repair(r#"["C:\App.exe", "x"]"#).unwrap(),
+            [r"C:\App.exe", "x"]
+        );
+        assert_eq!(repair(r#"["a"] # note"#).unwrap(), ["a"]);
         assert!(repair("['a' 'b']").is_none());
         assert!(!looks_like_json("[ -f /x ] && echo ok"));
         assert!(!looks_like_json("[ \"$A\" = \"b\" ] && x"));
@@ -179,6 +209,8 @@ mod tests {
                 "FROM alpine\nSHELL ['/bin/ash', '-c']\n",
                 "FROM alpine\nHEALTHCHECK CMD ['curl', '-f', 'http://localhost/']\n",
                 "FROM alpine\nONBUILD CMD ['a']\n",
+                "FROM alpine\nENTRYPOINT [\"a\"] # clears CMD\n",
+                "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD [\"C:\\ServiceMonitor.exe\", \"w3svc\"]\n",
             ])
             .run();
     }

@@ -122,7 +122,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         _ => (
             Severity::Warning,
             format!(
-                "{what} {position}: /bin/sh of {} is {sh_name}, so it is not known whether {app} receives SIGTERM; with dash (Debian, Ubuntu) {pm_name} lets it be SIGKILLed {GRACE}",
+                "{what} {position}: which shell /bin/sh is in {} is not known, so it is not known whether {app} receives SIGTERM; with dash (Debian, Ubuntu) {pm_name} lets it be SIGKILLed {GRACE}",
                 launch.base_image
             ),
         ),

@@ -168,12 +168,19 @@ fn replacement(
         (run.main_span, &run.after, run.pipeline, run.explicit_exec)
     {
         {
-            let fixed = format!("{}exec {}", &text[..s], &text[s..]);
+            // `exec VAR=x cmd` would try to run `VAR=x`: keep the
+            // assignments with `env`, which execs the command.
+            let insert = if run.assignments {
+                "exec env "
+            } else {
+                "exec "
+            };
+            let fixed = format!("{}{insert}{}", &text[..s], &text[s..]);
             let fix = verbatim.then(|| Fix {
                 applicability: Applicability::Unsafe,
                 edits: vec![Edit {
                     span: Span::new(span.start + s, span.start + s),
-                    replacement: "exec ".into(),
+                    replacement: insert.into(),
                 }],
             });
             return (
