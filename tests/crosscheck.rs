@@ -146,7 +146,7 @@ fn agrees_on_fixtures() {
         roots.push(conf);
     }
     let (compared, failures) = check_all(&roots);
-    assert!(compared >= 30, "only {compared} files compared");
+    assert!(compared >= 20, "only {compared} files compared");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
