@@ -1,0 +1,605 @@
+//! `.dsig.yaml`: per-repository settings.
+//!
+//! ```yaml
+//! ignore: [DSIG004]                  # codes (or rule names) never reported
+//! severity: {DSIG005: info}          # error | warning | info | off
+//! fail-level: error                  # error | warning | info | none
+//! exclude: ["legacy/**", "*.tmpl.Dockerfile"]
+//! init: true                         # the runtime provides an init (docker run --init)
+//! shells: {"registry.example.com/base/app": busybox}   # busybox | dash | bash | none
+//! ```
+//!
+//! The file is found by walking up from each linted file's directory to the
+//! repository root (the first directory holding `.git`) or the filesystem
+//! root; the nearest one applies, whole (files are not merged). Every error —
+//! an unknown key, a wrong type, an unknown rule code, a bad glob — names the
+//! file, line and column.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use serde::de::{self, Deserializer};
+
+use crate::diagnostic::Severity;
+use crate::model::base_images::ShellKind;
+
+/// Names of the configuration file, looked for in this order in each directory.
+pub const FILE_NAMES: &[&str] = &[".dsig.yaml", ".dsig.yml"];
+
+/// Largest configuration file read (bytes).
+pub const MAX_CONFIG: u64 = 1024 * 1024;
+
+/// The level at or above which a finding makes `dsig lint` exit 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FailLevel {
+    Error,
+    Warning,
+    Info,
+    None,
+}
+
+impl FailLevel {
+    /// The lowest failing severity; `None` never fails.
+    pub fn threshold(self) -> Option<Severity> {
+        match self {
+            FailLevel::Error => Some(Severity::Error),
+            FailLevel::Warning => Some(Severity::Warning),
+            FailLevel::Info => Some(Severity::Info),
+            FailLevel::None => None,
+        }
+    }
+}
+
+/// A severity override: a severity, or `off` (the same as `ignore`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+    Info,
+    Off,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Error => Some(Severity::Error),
+            Level::Warning => Some(Severity::Warning),
+            Level::Info => Some(Severity::Info),
+            Level::Off => None,
+        }
+    }
+}
+
+/// What `/bin/sh` is in a base image, as written in `shells:`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Shell {
+    Busybox,
+    Dash,
+    Bash,
+    None,
+}
+
+impl Shell {
+    pub fn kind(self) -> ShellKind {
+        match self {
+            Shell::Busybox => ShellKind::Busybox,
+            Shell::Dash => ShellKind::Dash,
+            Shell::Bash => ShellKind::Bash,
+            Shell::None => ShellKind::None,
+        }
+    }
+}
+
+/// A rule code, checked against the rules while the file is read (written
+/// as its code in any case, or as its name).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code(pub &'static str);
+
+impl fmt::Debug for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Code {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Checked inside the visitor, so the error carries the value's position.
+        d.deserialize_str(Checked("a rule code such as DSIG001", |s| {
+            crate::rules::find(s.trim())
+                .map(|r| Code(r.code))
+                .ok_or_else(|| format!("unknown rule {s:?} (see `dsig rules`)"))
+        }))
+    }
+}
+
+/// A string visitor that checks and converts the string.
+struct Checked<T>(&'static str, fn(&str) -> Result<T, String>);
+
+impl<T> de::Visitor<'_> for Checked<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        (self.1)(v).map_err(E::custom)
+    }
+}
+
+/// A glob of `exclude:`, checked while the file is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern(pub String);
+
+impl<'de> Deserialize<'de> for Pattern {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(Checked("a glob", |s| {
+            glob(s)?;
+            Ok(Pattern(s.to_string()))
+        }))
+    }
+}
+
+fn glob(pattern: &str) -> Result<globset::Glob, String> {
+    let p = pattern.trim_start_matches("./");
+    let p = p.strip_suffix('/').unwrap_or(p);
+    if p.is_empty() {
+        return Err(format!("empty exclude pattern {pattern:?}"));
+    }
+    GlobBuilder::new(p)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("invalid exclude pattern {pattern:?}: {}", e.kind()))
+}
+
+/// The contents of a `.dsig.yaml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// Codes never reported.
+    #[serde(default)]
+    pub ignore: Vec<Code>,
+    /// Per-code severity (or `off`).
+    #[serde(default, deserialize_with = "unique_keys")]
+    pub severity: BTreeMap<Code, Level>,
+    #[serde(default)]
+    pub fail_level: Option<FailLevel>,
+    /// Globs, relative to the directory holding the file.
+    #[serde(default)]
+    pub exclude: Vec<Pattern>,
+    /// The container runtime provides an init (`docker run --init`, compose
+    /// `init: true`, ECS `initProcessEnabled`).
+    #[serde(default)]
+    pub init: bool,
+    /// `/bin/sh` of base images dsig does not know.
+    #[serde(default, deserialize_with = "unique_keys")]
+    pub shells: BTreeMap<String, Shell>,
+}
+
+/// A map in which a key given twice is an error (serde keeps the last one).
+fn unique_keys<'de, D, K, V>(d: D) -> Result<BTreeMap<K, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    K: Deserialize<'de> + Ord + fmt::Debug,
+    V: Deserialize<'de>,
+{
+    struct Unique<K, V>(std::marker::PhantomData<(K, V)>);
+    impl<'de, K, V> de::Visitor<'de> for Unique<K, V>
+    where
+        K: Deserialize<'de> + Ord + fmt::Debug,
+        V: Deserialize<'de>,
+    {
+        type Value = BTreeMap<K, V>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<K, V>()? {
+                if out.contains_key(&k) {
+                    return Err(de::Error::custom(format!("{k:?} is given twice")));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Unique(std::marker::PhantomData))
+}
+
+/// A configuration error: `path:line:column: message`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+/// Removes yaml_serde's own ` at line N column M` / ` at position N` from a
+/// message: the position is given once, in front.
+fn strip_marks(msg: &str) -> String {
+    fn digits(s: &str) -> usize {
+        s.bytes().take_while(u8::is_ascii_digit).count()
+    }
+    /// Length of a mark at the start of `s`, if there is one.
+    fn mark(s: &str) -> Option<usize> {
+        if let Some(rest) = s.strip_prefix(" at line ") {
+            let n = digits(rest);
+            let after = rest[n..].strip_prefix(" column ")?;
+            let m = digits(after);
+            (n > 0 && m > 0).then(|| s.len() - after.len() + m)
+        } else {
+            let rest = s.strip_prefix(" at position ")?;
+            let n = digits(rest);
+            (n > 0).then(|| s.len() - rest.len() + n)
+        }
+    }
+    let mut out = String::with_capacity(msg.len());
+    let mut i = 0;
+    while i < msg.len() {
+        if let Some(len) = mark(&msg[i..]) {
+            i += len;
+            continue;
+        }
+        let c = msg[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// Parse configuration text; `path` only names the file in errors.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    // An empty file (or one of comments only) is an empty configuration.
+    let blank = text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+    if blank {
+        return Ok(Config::default());
+    }
+    yaml_serde::from_str::<Config>(text).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((1, 1));
+        ConfigError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: strip_marks(&e.to_string()),
+        }
+    })
+}
+
+/// A configuration file, read and ready to apply.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The file.
+    pub path: PathBuf,
+    /// Its directory, absolute: `exclude` globs are relative to it.
+    pub dir: PathBuf,
+    pub config: Config,
+    exclude: GlobSet,
+}
+
+impl Loaded {
+    pub fn new(path: PathBuf, config: Config) -> Loaded {
+        let dir = path
+            .parent()
+            .map(absolute)
+            .unwrap_or_else(|| absolute(Path::new(".")));
+        let mut b = GlobSetBuilder::new();
+        for p in &config.exclude {
+            if let Ok(g) = glob(&p.0) {
+                b.add(g);
+            }
+        }
+        let exclude = b.build().unwrap_or_else(|_| GlobSet::empty());
+        Loaded {
+            path,
+            dir,
+            config,
+            exclude,
+        }
+    }
+
+    /// Whether `path` (a file) is excluded: some glob matches its path
+    /// relative to the configuration's directory, or one of that path's
+    /// parent directories.
+    pub fn excludes(&self, path: &Path) -> bool {
+        if self.exclude.is_empty() {
+            return false;
+        }
+        let abs = absolute(path);
+        let Ok(rel) = abs.strip_prefix(&self.dir) else {
+            return false;
+        };
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        (1..=parts.len()).any(|n| self.exclude.is_match(parts[..n].join("/")))
+    }
+}
+
+/// Read one configuration file.
+pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    let err = |message: String| ConfigError {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| err(io_message(&e)))?;
+    if meta.is_dir() {
+        return Err(err("is a directory".into()));
+    }
+    if meta.len() > MAX_CONFIG {
+        return Err(err(format!(
+            "file is {} bytes, larger than the {} KiB limit",
+            meta.len(),
+            MAX_CONFIG / 1024
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| err(io_message(&e)))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        err(format!(
+            "not valid UTF-8 (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let config = parse(path, &text)?;
+    Ok(Loaded::new(path.to_path_buf(), config))
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// `path` made absolute against the current directory, without resolving
+/// symbolic links (so paths compare as the user wrote them).
+pub fn absolute(path: &Path) -> PathBuf {
+    let p = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    // drop `.` components; `..` stays (resolving it needs the file system)
+    p.components().collect()
+}
+
+/// The repository root of a directory: the nearest ancestor (itself
+/// included) that holds `.git` (a directory, or a file in a worktree).
+pub fn repo_root(dir: &Path) -> Option<PathBuf> {
+    let dir = absolute(dir);
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Where configuration comes from.
+#[derive(Debug)]
+pub enum Source {
+    /// `--no-config`.
+    None,
+    /// `--config FILE`: one file for every input.
+    File(Arc<Loaded>),
+    /// Search from each file's directory up to the repository root.
+    Discover(Discovery),
+}
+
+/// Finds the configuration of each directory, reading each file once.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    by_dir: HashMap<PathBuf, Option<Arc<Loaded>>>,
+    files: HashMap<PathBuf, Arc<Loaded>>,
+    /// Errors met so far, one per broken file.
+    pub errors: Vec<ConfigError>,
+}
+
+impl Discovery {
+    /// The configuration that applies to files in `dir`.
+    pub fn for_dir(&mut self, dir: &Path) -> Option<Arc<Loaded>> {
+        let dir = absolute(dir);
+        if let Some(c) = self.by_dir.get(&dir) {
+            return c.clone();
+        }
+        let found = self.search(&dir);
+        self.by_dir.insert(dir, found.clone());
+        found
+    }
+
+    fn search(&mut self, dir: &Path) -> Option<Arc<Loaded>> {
+        for d in dir.ancestors() {
+            for name in FILE_NAMES {
+                let candidate = d.join(name);
+                if candidate.is_file() {
+                    return self.read(candidate);
+                }
+            }
+            if d.join(".git").exists() {
+                return None;
+            }
+        }
+        None
+    }
+
+    fn read(&mut self, path: PathBuf) -> Option<Arc<Loaded>> {
+        if let Some(l) = self.files.get(&path) {
+            return Some(l.clone());
+        }
+        match load(&path) {
+            Ok(l) => {
+                let l = Arc::new(l);
+                self.files.insert(path, l.clone());
+                Some(l)
+            }
+            Err(e) => {
+                if !self.errors.contains(&e) {
+                    self.errors.push(e);
+                }
+                None
+            }
+        }
+    }
+}
+
+impl Source {
+    /// The configuration that applies to a file in `dir`.
+    pub fn for_dir(&mut self, dir: &Path) -> Option<Arc<Loaded>> {
+        match self {
+            Source::None => None,
+            Source::File(l) => Some(l.clone()),
+            Source::Discover(d) => d.for_dir(dir),
+        }
+    }
+
+    /// Configuration files that could not be read.
+    pub fn errors(&self) -> &[ConfigError] {
+        match self {
+            Source::Discover(d) => &d.errors,
+            _ => &[],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(text: &str) -> Result<Config, String> {
+        parse(Path::new(".dsig.yaml"), text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn full_config() {
+        let c = p("ignore: [DSIG004, shell-form-entrypoint]\n\
+             severity:\n  DSIG005: info\n  dsig001: off\n\
+             fail-level: error\n\
+             exclude: [\"legacy/**\", vendor]\n\
+             init: true\n\
+             shells: {\"registry.example.com/base/app\": busybox}\n")
+        .unwrap();
+        assert_eq!(c.ignore, [Code("DSIG004"), Code("DSIG002")]);
+        assert_eq!(c.severity[&Code("DSIG005")], Level::Info);
+        assert_eq!(c.severity[&Code("DSIG001")], Level::Off);
+        assert_eq!(c.fail_level, Some(FailLevel::Error));
+        assert!(c.init);
+        assert_eq!(c.shells["registry.example.com/base/app"], Shell::Busybox);
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_empty_configs() {
+        assert_eq!(p("").unwrap(), Config::default());
+        assert_eq!(p("# nothing yet\n\n").unwrap(), Config::default());
+        assert_eq!(p("{}\n").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let cases = [
+            ("ignore: [DSIG001]\nfail_level: error\n", ".dsig.yaml:2:1: unknown field `fail_level`"),
+            ("init: yes please\n", ".dsig.yaml:1:7: init: invalid type"),
+            ("severity:\n  DSIG005: loud\n", ".dsig.yaml:2:12: severity.DSIG005: unknown variant `loud`, expected one of `error`, `warning`, `info`, `off`"),
+            ("ignore: [DSIG001, DSIG777]\n", ".dsig.yaml:1:19: ignore[1]: unknown rule \"DSIG777\""),
+            ("exclude: [\"a/[\"]\n", ".dsig.yaml:1:11: exclude[0]: invalid exclude pattern"),
+            ("shells: {\"x\": zsh}\n", ".dsig.yaml:1:15: shells.x: unknown variant `zsh`"),
+            ("ignore: [DSIG001\n", ".dsig.yaml:2:1: did not find expected ',' or ']'"),
+            ("- a\n- b\n", ".dsig.yaml:1:1: invalid type: sequence, expected struct Config"),
+            ("fail-level: warning\nfail-level: error\n", ".dsig.yaml:1:1: duplicate field `fail-level`"),
+            ("severity: {DSIG005: info, dsig005: error}\n", ".dsig.yaml:1:11: severity: DSIG005 is given twice"),
+        ];
+        for (text, want) in cases {
+            let got = p(text).unwrap_err();
+            assert!(got.starts_with(want), "{text:?}\n got: {got}\nwant: {want}");
+            assert_eq!(got.lines().count(), 1, "{got}");
+            assert!(!got.contains(" at line "), "{got}");
+        }
+    }
+
+    #[test]
+    fn strip_marks_keeps_the_message() {
+        assert_eq!(
+            strip_marks("unknown field `x` at line 2 column 1, expected one of `a`"),
+            "unknown field `x`, expected one of `a`"
+        );
+        assert_eq!(
+            strip_marks("did not find expected ',' or ']' at line 2 column 1, while parsing a flow sequence at line 1 column 9"),
+            "did not find expected ',' or ']', while parsing a flow sequence"
+        );
+        assert_eq!(strip_marks("bad at position 12"), "bad");
+        assert_eq!(strip_marks("at line is not a mark"), "at line is not a mark");
+    }
+
+    #[test]
+    fn exclude_matches_paths_and_their_directories() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = p("exclude: [\"legacy/**\", vendor, \"*.tmpl.Dockerfile\", \"./build/\"]\n").unwrap();
+        let l = Loaded::new(dir.path().join(".dsig.yaml"), cfg);
+        let ex = |rel: &str| l.excludes(&dir.path().join(rel));
+        assert!(ex("legacy/Dockerfile"));
+        assert!(ex("legacy/a/b/Dockerfile"));
+        assert!(ex("vendor/x/Dockerfile"));
+        assert!(ex("api.tmpl.Dockerfile"));
+        assert!(ex("build/Dockerfile"));
+        assert!(!ex("sub/api.tmpl.Dockerfile"), "* does not cross /");
+        assert!(!ex("app/Dockerfile"));
+        assert!(!ex("legacyx/Dockerfile"));
+        assert!(!l.excludes(Path::new("/elsewhere/legacy/Dockerfile")));
+    }
+
+    #[test]
+    fn discovery_stops_at_the_repository_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join(".dsig.yaml"), "init: true\n").unwrap();
+        let repo = root.join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("a/b")).unwrap();
+        let mut d = Discovery::default();
+        assert!(d.for_dir(&repo.join("a/b")).is_none(), "outside the repo");
+        std::fs::write(repo.join("a/.dsig.yml"), "fail-level: info\n").unwrap();
+        let mut d = Discovery::default();
+        let c = d.for_dir(&repo.join("a/b")).unwrap();
+        assert_eq!(c.config.fail_level, Some(FailLevel::Info));
+        // outside any repository: up to the filesystem root
+        std::fs::create_dir_all(root.join("x/y")).unwrap();
+        assert!(d.for_dir(&root.join("x/y")).unwrap().config.init);
+        assert_eq!(repo_root(&repo.join("a/b")), Some(repo.clone()));
+    }
+
+    #[test]
+    fn a_broken_file_is_reported_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        std::fs::create_dir_all(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join(".dsig.yaml"), "nope: 1\n").unwrap();
+        let mut d = Discovery::default();
+        assert!(d.for_dir(dir.path()).is_none());
+        assert!(d.for_dir(&dir.path().join("a")).is_none());
+        assert_eq!(d.errors.len(), 1);
+        assert!(d.errors[0].to_string().contains(".dsig.yaml:1:1: unknown field `nope`"));
+    }
+}
