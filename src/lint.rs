@@ -14,6 +14,10 @@ pub struct LintOptions {
     /// The build context (default: the Dockerfile's directory).
     pub context: Option<PathBuf>,
     pub model: ModelOptions,
+    /// The container runtime provides an init (`docker run --init`): DSIG005 does not apply.
+    pub runtime_init: bool,
+    /// Inline ignores, configured ignores and severities.
+    pub filter: crate::suppress::Filter,
 }
 
 #[derive(Debug)]
@@ -48,8 +52,9 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
         launch: launch.as_ref(),
         chain: chain.as_ref(),
         context: &ctx,
+        options: opts,
     };
-    let diagnostics = rules::run_all(&cx);
+    let diagnostics = crate::suppress::apply(src, &df, rules::run_all(&cx), &opts.filter);
     Ok(Linted {
         dockerfile: df,
         stages,

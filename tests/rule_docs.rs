@@ -1,5 +1,7 @@
 //! Every rule page in `rules/` is checked: each bad example must get the
-//! page's code, each good example must get no finding at all.
+//! page's code, each good example must get no finding at all. An example's
+//! fence may name lint options after `Dockerfile` (` ```Dockerfile
+//! warn-unused-ignores`); an unknown option fails the test.
 
 use dsig::lint::{LintOptions, lint_source};
 use std::path::Path;
@@ -8,6 +10,7 @@ struct Example {
     bad: bool,
     code: String,
     line: usize,
+    options: Vec<String>,
 }
 
 fn examples(page: &str) -> (Vec<Example>, Vec<(String, String)>) {
@@ -37,7 +40,7 @@ fn examples(page: &str) -> (Vec<Example>, Vec<(String, String)>) {
             .find_map(|w| w.strip_prefix("file="))
         {
             files.push((name.to_string(), body));
-        } else if info == "Dockerfile" {
+        } else if info.split_whitespace().next() == Some("Dockerfile") {
             let bad = section.starts_with("bad");
             assert!(
                 bad || section.starts_with("good"),
@@ -48,6 +51,7 @@ fn examples(page: &str) -> (Vec<Example>, Vec<(String, String)>) {
                 bad,
                 code: body,
                 line: n + 1,
+                options: info.split_whitespace().skip(1).map(String::from).collect(),
             });
         }
     }
@@ -87,11 +91,18 @@ fn every_rule_has_a_checked_page() {
         for (n, c) in &files {
             std::fs::write(dir.path().join(n), c).unwrap();
         }
-        let opts = LintOptions {
-            context: Some(dir.path().to_path_buf()),
-            ..Default::default()
-        };
         for ex in &examples {
+            let mut opts = LintOptions {
+                context: Some(dir.path().to_path_buf()),
+                ..Default::default()
+            };
+            for o in &ex.options {
+                match o.as_str() {
+                    "warn-unused-ignores" => opts.filter.warn_unused_ignores = true,
+                    "init" => opts.runtime_init = true,
+                    _ => panic!("{} line {}: unknown example option {o}", rule.code, ex.line),
+                }
+            }
             let got = lint_source(&ex.code, &opts).unwrap();
             let codes: Vec<&str> = got.diagnostics.iter().map(|d| d.code).collect();
             if ex.bad {

@@ -16,6 +16,10 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    // `docker run --init` (configuration `init: true`): the runtime's init is PID 1.
+    if cx.options.runtime_init {
+        return vec![];
+    }
     let (Some(chain), Some(launch)) = (cx.chain, cx.launch) else {
         return vec![];
     };

@@ -29,6 +29,7 @@ pub struct RuleContext<'a> {
     pub launch: Option<&'a Launch>,
     pub chain: Option<&'a Chain>,
     pub context: &'a Context,
+    pub options: &'a crate::lint::LintOptions,
 }
 
 impl RuleContext<'_> {
@@ -90,6 +91,7 @@ pub static RULES: &[&Rule] = &[
     &malformed_exec_form::RULE,
     &package_manager_pid1::RULE,
     &missing_init::RULE,
+    &crate::suppress::UNUSED_IGNORE,
 ];
 
 pub fn find(code: &str) -> Option<&'static Rule> {

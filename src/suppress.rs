@@ -1,0 +1,630 @@
+//! What is reported: inline ignore comments, the configuration's `ignore`
+//! and `severity`, and DSIG900 for ignores that suppressed nothing. Applied
+//! to the findings of all rules, after they ran.
+//!
+//! Inline ignores:
+//!
+//! - `# dsig ignore=DSIG001,DSIG005 reason="..."` on the lines directly above
+//!   an instruction (only comment and blank lines between) suppresses those
+//!   codes for findings that start in that instruction;
+//! - `# dsig global ignore=...` anywhere suppresses them in the whole file;
+//! - `# hadolint ignore=DL3025` (and `# hadolint global ignore=DL3025`):
+//!   hadolint's "use JSON notation for CMD and ENTRYPOINT" is DSIG001 and
+//!   DSIG002; other hadolint codes are hadolint's business;
+//! - BuildKit's parser directive `# check=skip=JSONArgsRecommended` (or
+//!   `skip=all`) suppresses DSIG001 and DSIG002 in the file.
+//!
+//! Only dsig's own comments are reported as unused (`--warn-unused-ignores`):
+//! a hadolint or BuildKit ignore may still be needed by those tools.
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
+use crate::lines::LineIndex;
+use crate::parse::Dockerfile;
+use crate::rules::{self, Rule, RuleContext};
+
+/// DSIG900: produced here, not by a check of its own.
+pub static UNUSED_IGNORE: Rule = Rule {
+    code: "DSIG900",
+    name: "unused-ignore",
+    summary: "an inline `# dsig ignore=` that suppressed nothing (reported with --warn-unused-ignores)",
+    default_severity: Severity::Warning,
+    doc: include_str!("../rules/DSIG900.md"),
+    check: no_check,
+};
+
+fn no_check(_: &RuleContext) -> Vec<Diagnostic> {
+    Vec::new()
+}
+
+/// Codes that hadolint's DL3025 and BuildKit's JSONArgsRecommended cover.
+const JSON_ARGS: &[&str] = &["DSIG001", "DSIG002"];
+
+/// Which findings are reported, and how severe they are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Codes never reported.
+    pub ignore: Vec<&'static str>,
+    /// Severity per code; `None` is `off` (never reported).
+    pub severity: Vec<(&'static str, Option<Severity>)>,
+    /// Report inline ignores that suppressed nothing (DSIG900).
+    pub warn_unused_ignores: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tool {
+    Dsig,
+    Hadolint,
+    BuildKit,
+}
+
+/// One code as written in an ignore comment.
+#[derive(Debug, Clone)]
+struct Entry {
+    written: String,
+    /// The dsig codes it stands for (empty: unknown, or another tool's code).
+    codes: Vec<&'static str>,
+    used: bool,
+}
+
+/// One ignore comment.
+#[derive(Debug, Clone)]
+struct Pragma {
+    tool: Tool,
+    /// `None`: the whole file.
+    target: Option<Target>,
+    /// The comment, from `#` to the end of the line.
+    span: Span,
+    line: usize,
+    /// The comma-separated list.
+    list: Span,
+    entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// First and last line of the instruction below the comment.
+    Lines(usize, usize),
+    /// Nothing follows the comment (end of file, or inside an instruction).
+    Nothing,
+}
+
+impl Pragma {
+    fn covers(&self, line: usize) -> bool {
+        match self.target {
+            None => true,
+            Some(Target::Lines(a, b)) => (a..=b).contains(&line),
+            Some(Target::Nothing) => false,
+        }
+    }
+}
+
+/// Apply inline ignores, then the configured ignores and severities; add
+/// DSIG900 findings when asked. The result is sorted by span, then code.
+pub fn apply(
+    src: &str,
+    df: &Dockerfile,
+    diagnostics: Vec<Diagnostic>,
+    filter: &Filter,
+) -> Vec<Diagnostic> {
+    let lines = LineIndex::new(src);
+    let mut pragmas = pragmas(src, df, &lines);
+    let mut out = suppress(&lines, &mut pragmas, diagnostics);
+    if filter.warn_unused_ignores {
+        let unused = unused(src, df, &lines, &pragmas);
+        out.extend(suppress(&lines, &mut pragmas, unused));
+    }
+    out.retain(|d| !filter.ignore.contains(&d.code));
+    out.retain_mut(|d| match filter.severity.iter().find(|(c, _)| *c == d.code) {
+        Some((_, Some(s))) => {
+            d.severity = *s;
+            true
+        }
+        Some((_, None)) => false,
+        None => true,
+    });
+    out.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+    out
+}
+
+/// Drop the findings some pragma covers, marking what was used.
+fn suppress(
+    lines: &LineIndex,
+    pragmas: &mut [Pragma],
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::with_capacity(diagnostics.len());
+    for d in diagnostics {
+        let line = lines.line_of(d.span.start) + 1;
+        let mut hidden = false;
+        for p in pragmas.iter_mut().filter(|p| p.covers(line)) {
+            for e in p.entries.iter_mut().filter(|e| e.codes.contains(&d.code)) {
+                e.used = true;
+                hidden = true;
+            }
+        }
+        if !hidden {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// The text of 1-based `line`, without its line break.
+fn line_text<'a>(src: &'a str, lines: &LineIndex, line: usize) -> &'a str {
+    let start = lines.line_start(line - 1);
+    let end = lines.line_start(line).min(src.len());
+    src[start..end].trim_end_matches(['\n', '\r'])
+}
+
+fn is_blank_or_comment(text: &str) -> bool {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// What a comment on `line` applies to: the instruction (or line) after the
+/// comment and blank lines that follow it.
+fn target(src: &str, df: &Dockerfile, lines: &LineIndex, line: usize) -> Target {
+    if df
+        .instructions
+        .iter()
+        .any(|i| i.line < line && line <= i.end_line)
+    {
+        return Target::Nothing;
+    }
+    let count = lines.line_count();
+    let mut next = line + 1;
+    while next <= count && is_blank_or_comment(line_text(src, lines, next)) {
+        next += 1;
+    }
+    if next > count {
+        return Target::Nothing;
+    }
+    match df.instructions.iter().find(|i| i.line == next) {
+        Some(i) => Target::Lines(i.line, i.end_line),
+        None => Target::Lines(next, next),
+    }
+}
+
+/// Every ignore comment and `check` directive of the file.
+fn pragmas(src: &str, df: &Dockerfile, lines: &LineIndex) -> Vec<Pragma> {
+    let mut out = Vec::new();
+    for c in &df.comments {
+        let raw = &src[c.span.start.min(src.len())..c.span.end.min(src.len())];
+        let Some(parsed) = parse_comment(raw) else {
+            continue;
+        };
+        let list = Span::new(
+            c.span.start + parsed.list.start,
+            c.span.start + parsed.list.end,
+        );
+        let entries = parsed
+            .codes
+            .iter()
+            .map(|w| Entry {
+                written: w.to_string(),
+                codes: resolve(parsed.tool, w),
+                used: false,
+            })
+            .collect();
+        out.push(Pragma {
+            tool: parsed.tool,
+            target: (!parsed.global).then(|| target(src, df, lines, c.line)),
+            span: c.span,
+            line: c.line,
+            list,
+            entries,
+        });
+    }
+    for d in df.directives.iter().filter(|d| d.name == "check") {
+        for part in d.value.split(';') {
+            let Some(skip) = part.trim().strip_prefix("skip=") else {
+                continue;
+            };
+            let entries = skip
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Entry {
+                    written: s.to_string(),
+                    codes: resolve(Tool::BuildKit, s),
+                    used: false,
+                })
+                .collect();
+            out.push(Pragma {
+                tool: Tool::BuildKit,
+                target: None,
+                span: d.span,
+                line: lines.line_of(d.span.start) + 1,
+                list: d.span,
+                entries,
+            });
+        }
+    }
+    out
+}
+
+fn resolve(tool: Tool, written: &str) -> Vec<&'static str> {
+    match tool {
+        Tool::Dsig => rules::find(written).map(|r| vec![r.code]).unwrap_or_default(),
+        Tool::Hadolint if written.eq_ignore_ascii_case("DL3025") => JSON_ARGS.to_vec(),
+        Tool::BuildKit
+            if written.eq_ignore_ascii_case("JSONArgsRecommended")
+                || written.eq_ignore_ascii_case("all") =>
+        {
+            JSON_ARGS.to_vec()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// An ignore comment, read.
+#[derive(Debug, PartialEq, Eq)]
+struct Parsed<'a> {
+    tool: Tool,
+    global: bool,
+    codes: Vec<&'a str>,
+    /// Byte range of the code list in the comment text.
+    list: std::ops::Range<usize>,
+    reason: Option<&'a str>,
+}
+
+/// Reads `# dsig [global] ignore=A,B [reason="..."]` (or `hadolint`).
+/// `raw` is the comment from its `#`. Anything else is not an ignore.
+fn parse_comment(raw: &str) -> Option<Parsed<'_>> {
+    let after_hash = raw.strip_prefix('#')?;
+    let body = after_hash.trim_start();
+    let (tool, rest) = if let Some(r) = body.strip_prefix("dsig") {
+        (Tool::Dsig, r)
+    } else if let Some(r) = body.strip_prefix("hadolint") {
+        (Tool::Hadolint, r)
+    } else {
+        return None;
+    };
+    if !rest.starts_with([' ', '\t']) {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let (global, rest) = match rest.strip_prefix("global") {
+        Some(r) if r.starts_with([' ', '\t']) => (true, r.trim_start()),
+        _ => (false, rest),
+    };
+    let rest = rest.strip_prefix("ignore=")?;
+    let list_start = raw.len() - rest.len();
+    // The list ends at whitespace, except after a comma (`A, B`).
+    let mut end = 0;
+    let bytes = rest.as_bytes();
+    while end < bytes.len() {
+        let b = bytes[end];
+        if b == b' ' || b == b'\t' {
+            let before = rest[..end].trim_end();
+            if before.ends_with(',') {
+                end += 1;
+                continue;
+            }
+            break;
+        }
+        end += 1;
+    }
+    let list_text = &rest[..end];
+    let codes: Vec<&str> = list_text
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if codes.is_empty() {
+        return None;
+    }
+    let tail = rest[end..].trim();
+    let reason = tail.strip_prefix("reason=").map(|r| {
+        let r = r.trim();
+        r.strip_prefix('"')
+            .and_then(|r| r.split('"').next())
+            .unwrap_or(r)
+    });
+    Some(Parsed {
+        tool,
+        global,
+        codes,
+        list: list_start..list_start + list_text.trim_end().len(),
+        reason,
+    })
+}
+
+/// DSIG900 for each dsig ignore comment with a code that suppressed nothing.
+fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> Vec<Diagnostic> {
+    let first_instruction = df.instructions.first().map(|i| i.line);
+    let mut out = Vec::new();
+    for p in pragmas.iter().filter(|p| p.tool == Tool::Dsig) {
+        let idle: Vec<&Entry> = p
+            .entries
+            .iter()
+            .filter(|e| !e.used && e.codes != [UNUSED_IGNORE.code])
+            .collect();
+        if idle.is_empty() {
+            continue;
+        }
+        let mut reasons = Vec::new();
+        let unknown: Vec<&str> = idle
+            .iter()
+            .filter(|e| e.codes.is_empty())
+            .map(|e| e.written.as_str())
+            .collect();
+        if !unknown.is_empty() {
+            reasons.push(format!(
+                "{} {} not a dsig rule (see `dsig rules`)",
+                unknown.join(", "),
+                if unknown.len() == 1 { "is" } else { "are" }
+            ));
+        }
+        let known: Vec<&str> = idle
+            .iter()
+            .filter(|e| !e.codes.is_empty())
+            .map(|e| e.written.as_str())
+            .collect();
+        if !known.is_empty() {
+            let what = known.join(", ");
+            reasons.push(match p.target {
+                None => format!("no {what} finding in this file"),
+                Some(Target::Nothing) => {
+                    "no instruction starts right below this comment".to_string()
+                }
+                Some(Target::Lines(a, _)) => {
+                    let inst = df
+                        .instructions
+                        .iter()
+                        .find(|i| i.line == a)
+                        .map(|i| i.kind.name())
+                        .unwrap_or("line");
+                    format!("no {what} finding starts in the {inst} on line {a}")
+                }
+            });
+        }
+        let comment = src[p.span.start..p.span.end].trim_end();
+        let mut d = UNUSED_IGNORE.diag(
+            UNUSED_IGNORE.default_severity,
+            Span::new(p.span.start, p.span.start + comment.len()),
+            format!("`{comment}` suppresses nothing: {}", reasons.join("; ")),
+        );
+        d.label = Some("unused".into());
+        let keep: Vec<&str> = p
+            .entries
+            .iter()
+            .filter(|e| !idle.iter().any(|i| std::ptr::eq(*i, *e)))
+            .map(|e| e.written.as_str())
+            .collect();
+        // Deleting a comment above the first instruction can turn a later
+        // directive-looking comment into a parser directive.
+        let applicability = if first_instruction.is_none_or(|f| p.line < f) {
+            Applicability::Unsafe
+        } else {
+            Applicability::Safe
+        };
+        let edit = if keep.is_empty() {
+            d.help = Some("delete the comment".into());
+            let start = lines.line_start(p.line - 1);
+            Edit {
+                span: Span::new(start, lines.line_start(p.line).max(p.span.end)),
+                replacement: String::new(),
+            }
+        } else {
+            d.help = Some(format!("keep only what is used: `ignore={}`", keep.join(",")));
+            Edit {
+                span: p.list,
+                replacement: keep.join(","),
+            }
+        };
+        d.fix = Some(Fix {
+            applicability,
+            edits: vec![edit],
+        });
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lint::{LintOptions, lint_source};
+
+    fn codes_with(src: &str, filter: Filter) -> Vec<(&'static str, usize)> {
+        let opts = LintOptions {
+            filter,
+            ..Default::default()
+        };
+        let l = lint_source(src, &opts).unwrap();
+        let lines = LineIndex::new(src);
+        l.diagnostics
+            .iter()
+            .map(|d| (d.code, lines.line_of(d.span.start) + 1))
+            .collect()
+    }
+
+    fn codes(src: &str) -> Vec<(&'static str, usize)> {
+        codes_with(src, Filter::default())
+    }
+
+    fn warn() -> Filter {
+        Filter {
+            warn_unused_ignores: true,
+            ..Default::default()
+        }
+    }
+
+    const SHELL_NODE: &str = "FROM node:22\nCMD node server.js\n";
+
+    #[test]
+    fn parses_comments() {
+        let p = parse_comment("# dsig ignore=DSIG001,DSIG005 reason=\"legacy app\"").unwrap();
+        assert_eq!(p.tool, Tool::Dsig);
+        assert!(!p.global);
+        assert_eq!(p.codes, ["DSIG001", "DSIG005"]);
+        assert_eq!(p.reason, Some("legacy app"));
+        assert_eq!(&"# dsig ignore=DSIG001,DSIG005 reason"[p.list.clone()], "DSIG001,DSIG005");
+        let p = parse_comment("#dsig global ignore=DSIG001, DSIG005").unwrap();
+        assert!(p.global);
+        assert_eq!(p.codes, ["DSIG001", "DSIG005"]);
+        let p = parse_comment("# hadolint ignore=DL3008,DL3025").unwrap();
+        assert_eq!((p.tool, p.codes), (Tool::Hadolint, vec!["DL3008", "DL3025"]));
+        for not in [
+            "# dsig is great",
+            "# dsigignore=DSIG001",
+            "# dsig ignore DSIG001",
+            "# dsig ignore=",
+            "# dsig ignore= DSIG001",
+            "# hadolintignore=DL3025",
+            "# ignore=DSIG001",
+        ] {
+            assert_eq!(parse_comment(not), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn ignore_above_the_instruction() {
+        assert_eq!(codes(SHELL_NODE), [("DSIG001", 2)]);
+        assert!(codes("FROM node:22\n# dsig ignore=DSIG001\nCMD node server.js\n").is_empty());
+        // comment and blank lines between are allowed
+        assert!(
+            codes("FROM node:22\n# dsig ignore=DSIG001 reason=\"x\"\n\n# note\n\nCMD node server.js\n")
+                .is_empty()
+        );
+        // by rule name, any case
+        assert!(codes("FROM node:22\n# dsig ignore=shell-form-cmd\nCMD node server.js\n").is_empty());
+        assert!(codes("FROM node:22\n# dsig ignore=dsig001\nCMD node server.js\n").is_empty());
+        // another code, or not directly above: still reported
+        assert_eq!(
+            codes("FROM node:22\n# dsig ignore=DSIG005\nCMD node server.js\n"),
+            [("DSIG001", 3)]
+        );
+        assert_eq!(
+            codes("# dsig ignore=DSIG001\nFROM node:22\nCMD node server.js\n"),
+            [("DSIG001", 3)]
+        );
+        // a finding on a continuation line of the instruction is covered
+        assert!(
+            codes("FROM node:22\n# dsig ignore=DSIG001\nCMD \\\n  node server.js\n").is_empty()
+        );
+    }
+
+    #[test]
+    fn global_ignore_anywhere() {
+        assert!(codes("FROM node:22\nCMD node server.js\n# dsig global ignore=DSIG001\n").is_empty());
+        assert!(codes("# dsig global ignore=DSIG001\nFROM node:22\nCMD node server.js\n").is_empty());
+    }
+
+    #[test]
+    fn hadolint_and_buildkit() {
+        assert!(codes("FROM node:22\n# hadolint ignore=DL3008,DL3025\nCMD node server.js\n").is_empty());
+        assert!(codes("# hadolint global ignore=DL3025\nFROM node:22\nCMD node server.js\n").is_empty());
+        assert_eq!(
+            codes("FROM node:22\n# hadolint ignore=DL3008\nCMD node server.js\n"),
+            [("DSIG001", 3)]
+        );
+        for d in [
+            "# check=skip=JSONArgsRecommended",
+            "# check=skip=StageNameCasing,JSONArgsRecommended;error=true",
+            "# check=skip=all",
+        ] {
+            let src = format!("{d}\n{SHELL_NODE}");
+            assert!(codes(&src).is_empty(), "{d}");
+        }
+        // only as a directive: below an instruction it is a plain comment
+        assert_eq!(
+            codes("FROM node:22\n# check=skip=JSONArgsRecommended\nCMD node server.js\n"),
+            [("DSIG001", 3)]
+        );
+        // DL3025 and JSONArgsRecommended do not cover the init rule
+        assert_eq!(
+            codes("# check=skip=all\nFROM node:22\nCMD [\"node\", \"server.js\"]\n"),
+            [("DSIG005", 3)]
+        );
+    }
+
+    #[test]
+    fn configured_ignore_and_severity() {
+        let f = Filter {
+            ignore: vec!["DSIG001"],
+            ..Default::default()
+        };
+        assert!(codes_with(SHELL_NODE, f).is_empty());
+        let f = Filter {
+            severity: vec![("DSIG001", None)],
+            ..Default::default()
+        };
+        assert!(codes_with(SHELL_NODE, f).is_empty());
+        let opts = LintOptions {
+            filter: Filter {
+                severity: vec![("DSIG001", Some(Severity::Info))],
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let l = lint_source(SHELL_NODE, &opts).unwrap();
+        assert_eq!(l.diagnostics[0].severity, Severity::Info);
+    }
+
+    #[test]
+    fn unused_ignores() {
+        let src = "FROM node:22\n# dsig ignore=DSIG001,DSIG005\nCMD node server.js\n";
+        assert!(codes(src).is_empty(), "not reported unless asked");
+        let opts = LintOptions {
+            filter: warn(),
+            ..Default::default()
+        };
+        let l = lint_source(src, &opts).unwrap();
+        assert_eq!(l.diagnostics.len(), 1, "{:#?}", l.diagnostics);
+        let d = &l.diagnostics[0];
+        assert_eq!(d.code, "DSIG900");
+        assert_eq!(
+            d.message,
+            "`# dsig ignore=DSIG001,DSIG005` suppresses nothing: no DSIG005 finding starts in the CMD on line 3"
+        );
+        let fix = d.fix.as_ref().unwrap();
+        assert_eq!(fix.applicability, Applicability::Safe);
+        assert_eq!(fix.edits[0].replacement, "DSIG001");
+        assert_eq!(&src[fix.edits[0].span.start..fix.edits[0].span.end], "DSIG001,DSIG005");
+
+        // all unused: the fix deletes the line
+        let src = "FROM node:22\n# dsig ignore=DSIG004\nCMD node server.js\n";
+        let l = lint_source(src, &opts).unwrap();
+        let d = l.diagnostics.iter().find(|d| d.code == "DSIG900").unwrap();
+        let e = &d.fix.as_ref().unwrap().edits[0];
+        assert_eq!(&src[e.span.start..e.span.end], "# dsig ignore=DSIG004\n");
+
+        // unknown codes, nothing below, global
+        let cases = [
+            ("FROM node:22\nCMD [\"node\", \"a.js\"]\n# dsig ignore=DSIG01\n", "DSIG01 is not a dsig rule"),
+            ("FROM node:22\nCMD [\"node\", \"a.js\"]\n# dsig ignore=DSIG005\n", "no instruction starts right below"),
+            ("FROM node:22\n# dsig global ignore=DSIG003\nCMD [\"node\", \"a.js\"]\n", "no DSIG003 finding in this file"),
+            ("FROM node:22\nRUN a \\\n# dsig ignore=DSIG001\n  b\nCMD [\"node\", \"a.js\"]\n", "no instruction starts right below"),
+        ];
+        for (src, want) in cases {
+            let l = lint_source(src, &opts).unwrap();
+            let d = l.diagnostics.iter().find(|d| d.code == "DSIG900");
+            assert!(d.is_some_and(|d| d.message.contains(want)), "{src:?}: {:#?}", l.diagnostics);
+        }
+
+        // hadolint and BuildKit ignores are never reported; a global DSIG900 ignore silences them
+        for src in [
+            "FROM node:22\n# hadolint ignore=DL3025\nCMD [\"node\", \"a.js\"]\n",
+            "# check=skip=JSONArgsRecommended\nFROM node:22\nCMD [\"node\", \"a.js\"]\n",
+            "# dsig global ignore=DSIG900\nFROM node:22\n# dsig ignore=DSIG001\nCMD [\"node\", \"a.js\"]\n",
+        ] {
+            let l = lint_source(src, &opts).unwrap();
+            assert!(l.diagnostics.iter().all(|d| d.code != "DSIG900"), "{src:?}: {:#?}", l.diagnostics);
+        }
+        // DSIG900 itself can be configured
+        let f = Filter {
+            ignore: vec!["DSIG900"],
+            warn_unused_ignores: true,
+            ..Default::default()
+        };
+        assert!(codes_with("FROM alpine\n# dsig ignore=DSIG001\nCMD [\"/app\"]\n", f).is_empty());
+    }
+
+    #[test]
+    fn comments_in_heredocs_are_not_ignores() {
+        let src = "FROM node:22\nRUN <<EOF\n# dsig global ignore=DSIG001\nEOF\nCMD node server.js\n";
+        assert_eq!(codes(src), [("DSIG001", 5)]);
+    }
+}
