@@ -520,16 +520,43 @@ mod tests {
     #[test]
     fn errors_name_line_and_column() {
         let cases = [
-            ("ignore: [DSIG001]\nfail_level: error\n", ".dsig.yaml:2:1: unknown field `fail_level`"),
+            (
+                "ignore: [DSIG001]\nfail_level: error\n",
+                ".dsig.yaml:2:1: unknown field `fail_level`",
+            ),
             ("init: yes please\n", ".dsig.yaml:1:7: init: invalid type"),
-            ("severity:\n  DSIG005: loud\n", ".dsig.yaml:2:12: severity.DSIG005: unknown variant `loud`, expected one of `error`, `warning`, `info`, `off`"),
-            ("ignore: [DSIG001, DSIG777]\n", ".dsig.yaml:1:19: ignore[1]: unknown rule \"DSIG777\""),
-            ("exclude: [\"a/[\"]\n", ".dsig.yaml:1:11: exclude[0]: invalid exclude pattern"),
-            ("shells: {\"x\": zsh}\n", ".dsig.yaml:1:15: shells.x: unknown variant `zsh`"),
-            ("ignore: [DSIG001\n", ".dsig.yaml:2:1: did not find expected ',' or ']'"),
-            ("- a\n- b\n", ".dsig.yaml:1:1: invalid type: sequence, expected struct Config"),
-            ("fail-level: warning\nfail-level: error\n", ".dsig.yaml:1:1: duplicate field `fail-level`"),
-            ("severity: {DSIG005: info, dsig005: error}\n", ".dsig.yaml:1:11: severity: DSIG005 is given twice"),
+            (
+                "severity:\n  DSIG005: loud\n",
+                ".dsig.yaml:2:12: severity.DSIG005: unknown variant `loud`, expected one of `error`, `warning`, `info`, `off`",
+            ),
+            (
+                "ignore: [DSIG001, DSIG777]\n",
+                ".dsig.yaml:1:19: ignore[1]: unknown rule \"DSIG777\"",
+            ),
+            (
+                "exclude: [\"a/[\"]\n",
+                ".dsig.yaml:1:11: exclude[0]: invalid exclude pattern",
+            ),
+            (
+                "shells: {\"x\": zsh}\n",
+                ".dsig.yaml:1:15: shells.x: unknown variant `zsh`",
+            ),
+            (
+                "ignore: [DSIG001\n",
+                ".dsig.yaml:2:1: did not find expected ',' or ']'",
+            ),
+            (
+                "- a\n- b\n",
+                ".dsig.yaml:1:1: invalid type: sequence, expected struct Config",
+            ),
+            (
+                "fail-level: warning\nfail-level: error\n",
+                ".dsig.yaml:1:1: duplicate field `fail-level`",
+            ),
+            (
+                "severity: {DSIG005: info, dsig005: error}\n",
+                ".dsig.yaml:1:11: severity: DSIG005 is given twice",
+            ),
         ];
         for (text, want) in cases {
             let got = p(text).unwrap_err();
@@ -546,17 +573,23 @@ mod tests {
             "unknown field `x`, expected one of `a`"
         );
         assert_eq!(
-            strip_marks("did not find expected ',' or ']' at line 2 column 1, while parsing a flow sequence at line 1 column 9"),
+            strip_marks(
+                "did not find expected ',' or ']' at line 2 column 1, while parsing a flow sequence at line 1 column 9"
+            ),
             "did not find expected ',' or ']', while parsing a flow sequence"
         );
         assert_eq!(strip_marks("bad at position 12"), "bad");
-        assert_eq!(strip_marks("at line is not a mark"), "at line is not a mark");
+        assert_eq!(
+            strip_marks("at line is not a mark"),
+            "at line is not a mark"
+        );
     }
 
     #[test]
     fn exclude_matches_paths_and_their_directories() {
         let dir = tempfile::tempdir().unwrap();
-        let cfg = p("exclude: [\"legacy/**\", vendor, \"*.tmpl.Dockerfile\", \"./build/\"]\n").unwrap();
+        let cfg =
+            p("exclude: [\"legacy/**\", vendor, \"*.tmpl.Dockerfile\", \"./build/\"]\n").unwrap();
         let l = Loaded::new(dir.path().join(".dsig.yaml"), cfg);
         let ex = |rel: &str| l.excludes(&dir.path().join(rel));
         assert!(ex("legacy/Dockerfile"));
@@ -600,6 +633,10 @@ mod tests {
         assert!(d.for_dir(dir.path()).is_none());
         assert!(d.for_dir(&dir.path().join("a")).is_none());
         assert_eq!(d.errors.len(), 1);
-        assert!(d.errors[0].to_string().contains(".dsig.yaml:1:1: unknown field `nope`"));
+        assert!(
+            d.errors[0]
+                .to_string()
+                .contains(".dsig.yaml:1:1: unknown field `nope`")
+        );
     }
 }

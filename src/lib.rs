@@ -7,6 +7,7 @@
 pub mod config;
 pub mod context;
 pub mod diagnostic;
+pub mod docs;
 pub mod files;
 pub mod lines;
 pub mod lint;

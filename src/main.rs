@@ -1,14 +1,17 @@
 //! The `dsig` command line.
 
-use clap::{Parser, Subcommand, ValueEnum};
-use dsig::diagnostic::Severity;
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use dsig::config::{self, FailLevel, Loaded, Source};
 use dsig::files::{self, Input};
 use dsig::lint::{LintOptions, lint_source};
+use dsig::model::ModelOptions;
 use dsig::report::{self, FileError, FileResult, TtyOptions};
+use dsig::suppress::Filter;
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -23,16 +26,18 @@ struct Cli {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
+    /// For a terminal (the default).
     Tty,
+    /// dsig's own JSON.
     Json,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum FailLevel {
-    Error,
-    Warning,
-    Info,
-    None,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// Checkstyle XML.
+    Checkstyle,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -49,6 +54,32 @@ enum ListFormat {
     Markdown,
 }
 
+/// Where the configuration comes from.
+#[derive(Args)]
+struct ConfigArgs {
+    /// Use this configuration file for every input (default: the nearest
+    /// .dsig.yaml between each file's directory and the repository root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    no_config: bool,
+}
+
+impl ConfigArgs {
+    fn source(&self) -> Result<Source, String> {
+        if self.no_config {
+            return Ok(Source::None);
+        }
+        match &self.config {
+            Some(p) => config::load(p)
+                .map(|l| Source::File(Arc::new(l)))
+                .map_err(|e| e.to_string()),
+            None => Ok(Source::Discover(Default::default())),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Lint Dockerfiles (files, directories, or - for stdin; default ./Dockerfile).
@@ -60,14 +91,23 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, env = "DSIG_FORMAT")]
         format: Option<Format>,
-        /// Exit 1 when a finding at or above this level exists.
-        #[arg(long, value_enum, default_value = "warning", env = "DSIG_FAIL_LEVEL")]
-        fail_level: FailLevel,
+        /// Write the report to FILE instead of standard output.
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Exit 1 when a finding at or above this level exists [default: warning, or the
+        /// configuration's fail-level].
+        #[arg(long, value_enum, env = "DSIG_FAIL_LEVEL")]
+        fail_level: Option<FailLevel>,
         /// The build context (default: each Dockerfile's directory).
         #[arg(long)]
         context: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "auto")]
         color: Color,
+        /// Report `# dsig ignore=` comments that suppressed nothing (DSIG900).
+        #[arg(long)]
+        warn_unused_ignores: bool,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
     /// Print the predicted process tree at `docker run`.
     Ps {
@@ -78,6 +118,8 @@ enum Command {
         context: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
+        #[command(flatten)]
+        config: ConfigArgs,
     },
     /// List the rules.
     Rules {
@@ -86,6 +128,26 @@ enum Command {
     },
     /// Print a rule's page.
     Explain { code: String },
+    /// Print a shell completion script (e.g. `dsig completions bash > /etc/bash_completion.d/dsig`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `dsig man > dsig.1`.
+    Man,
+}
+
+/// Everything `dsig lint` was asked.
+struct LintRequest {
+    paths: Vec<String>,
+    target: Option<String>,
+    format: Option<Format>,
+    output: Option<PathBuf>,
+    fail_level: Option<FailLevel>,
+    context: Option<PathBuf>,
+    color: Color,
+    warn_unused_ignores: bool,
+    config: ConfigArgs,
 }
 
 fn main() -> ExitCode {
@@ -102,16 +164,30 @@ fn main() -> ExitCode {
             paths,
             target,
             format,
+            output,
             fail_level,
             context,
             color,
-        } => lint(paths, target, format, fail_level, context, color),
+            warn_unused_ignores,
+            config,
+        } => lint(LintRequest {
+            paths,
+            target,
+            format,
+            output,
+            fail_level,
+            context,
+            color,
+            warn_unused_ignores,
+            config,
+        }),
         Command::Ps {
             path,
             target,
             context,
             format,
-        } => ps(path, target, context, format),
+            config,
+        } => ps(path, target, context, format, config),
         Command::Rules { format } => rules(format),
         Command::Explain { code } => match dsig::rules::find(&code) {
             Some(r) => {
@@ -123,6 +199,23 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "dsig", &mut std::io::stdout());
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            if clap_mangen::Man::new(Cli::command())
+                .render(&mut out)
+                .is_err()
+            {
+                eprintln!("error: could not render the man page");
+                return ExitCode::from(2);
+            }
+            let _ = std::io::stdout().write_all(&out);
+            ExitCode::SUCCESS
+        }
     }
 }
 
@@ -130,13 +223,81 @@ fn rules_url(code: &str) -> String {
     format!("dsig explain {code}")
 }
 
-/// Read and lint one input.
-fn lint_input(
-    input: &Input,
+/// The directory of a file as given (`.` for a bare name).
+fn dir_of(p: &Path) -> PathBuf {
+    p.parent()
+        .map(Path::to_path_buf)
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// A file's path relative to its repository root, with `/` separators; the
+/// path as given when it is in no repository.
+fn repo_path(p: &Path) -> String {
+    let given = || p.display().to_string().replace('\\', "/");
+    let Some(root) = config::repo_root(&dir_of(p)) else {
+        return given();
+    };
+    match config::absolute(p).strip_prefix(&root) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => given(),
+    }
+}
+
+/// Lint options from a file's configuration and the command line.
+fn options(
+    cfg: Option<&Loaded>,
     target: &Option<String>,
-    context: &Option<PathBuf>,
-) -> Result<FileResult, FileError> {
-    let (name, text, dir) = match input {
+    context: Option<PathBuf>,
+    warn_unused_ignores: bool,
+) -> LintOptions {
+    let mut o = LintOptions {
+        target: target.clone(),
+        context,
+        ..Default::default()
+    };
+    o.filter = Filter {
+        warn_unused_ignores,
+        ..Default::default()
+    };
+    if let Some(c) = cfg.map(|l| &l.config) {
+        o.runtime_init = c.init;
+        o.model = ModelOptions {
+            shells: c
+                .shells
+                .iter()
+                .map(|(k, v)| (k.clone(), v.kind()))
+                .collect(),
+        };
+        o.filter.ignore = c.ignore.iter().map(|c| c.0).collect();
+        o.filter.severity = c
+            .severity
+            .iter()
+            .map(|(code, level)| (code.0, level.severity()))
+            .collect();
+    }
+    o
+}
+
+/// One input to lint, with the configuration that applies to it.
+struct Job {
+    input: Input,
+    config: Option<Arc<Loaded>>,
+}
+
+/// A linted file and the level at which its findings fail.
+struct Outcome {
+    result: FileResult,
+    fail_level: FailLevel,
+}
+
+/// Read and lint one input.
+fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
+    let (name, text, dir, repo) = match &job.input {
         Input::Error { path, message } => {
             return Err(FileError {
                 path: path.clone(),
@@ -147,71 +308,111 @@ fn lint_input(
             "-".to_string(),
             files::read_stdin(),
             std::env::current_dir().ok(),
+            "-".to_string(),
         ),
         Input::File(p) => (
             p.display().to_string(),
             files::read_dockerfile(p),
-            Some(
-                p.parent()
-                    .map(Path::to_path_buf)
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or_else(|| PathBuf::from(".")),
-            ),
+            Some(dir_of(p)),
+            repo_path(p),
         ),
     };
     let text = text.map_err(|message| FileError {
         path: name.clone(),
         message,
     })?;
-    let opts = LintOptions {
-        target: target.clone(),
-        context: context.clone().or(dir),
-        ..Default::default()
-    };
+    let cfg = job.config.as_deref();
+    let opts = options(
+        cfg,
+        &req.target,
+        req.context.clone().or(dir),
+        req.warn_unused_ignores,
+    );
     let linted = lint_source(&text, &opts).map_err(|message| FileError {
         path: name.clone(),
         message,
     })?;
-    Ok(FileResult::new(name, text, linted.diagnostics))
+    let fail_level = req
+        .fail_level
+        .or(cfg.and_then(|c| c.config.fail_level))
+        .unwrap_or(FailLevel::Warning);
+    Ok(Outcome {
+        result: FileResult::new(name, text, linted.diagnostics).with_repo_path(repo),
+        fail_level,
+    })
 }
 
-fn lint(
-    paths: Vec<String>,
-    target: Option<String>,
-    format: Option<Format>,
-    fail_level: FailLevel,
-    context: Option<PathBuf>,
-    color: Color,
-) -> ExitCode {
-    let paths = if paths.is_empty() {
+fn lint(req: LintRequest) -> ExitCode {
+    let mut source = match req.config.source() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let docs = match dsig::docs::base_url(std::env::var(dsig::docs::DOCS_URL_ENV).ok().as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let paths = if req.paths.is_empty() {
         vec!["Dockerfile".to_string()]
     } else {
-        paths
+        req.paths.clone()
     };
-    let inputs = files::discover(&paths);
-    let outcomes: Vec<Result<FileResult, FileError>> = inputs
-        .par_iter()
-        .map(|i| lint_input(i, &target, &context))
-        .collect();
+    let mut jobs = Vec::new();
+    for input in files::discover(&paths) {
+        let dir = match &input {
+            Input::File(p) => Some(dir_of(p)),
+            Input::Stdin => Some(PathBuf::from(".")),
+            Input::Error { .. } => None,
+        };
+        let config = dir.and_then(|d| source.for_dir(&d));
+        if let (Input::File(p), Some(c)) = (&input, &config)
+            && c.excludes(p)
+        {
+            continue;
+        }
+        jobs.push(Job { input, config });
+    }
+    if !source.errors().is_empty() {
+        for e in source.errors() {
+            eprintln!("error: {e}");
+        }
+        return ExitCode::from(2);
+    }
+    let outcomes: Vec<Result<Outcome, FileError>> =
+        jobs.par_iter().map(|j| lint_input(j, &req)).collect();
     let mut results = Vec::new();
+    let mut levels = Vec::new();
     let mut errors = Vec::new();
     for o in outcomes {
         match o {
-            Ok(r) => results.push(r),
+            Ok(o) => {
+                results.push(o.result);
+                levels.push(o.fail_level);
+            }
             Err(e) => errors.push(e),
         }
     }
     let stdout = std::io::stdout();
-    let is_tty = stdout.is_terminal();
-    let format = format.unwrap_or(Format::Tty);
+    let to_terminal = req.output.is_none() && stdout.is_terminal();
+    let format = req.format.unwrap_or(Format::Tty);
+    let tool = || dsig::docs::tool_info(docs.as_deref());
     let text = match format {
         Format::Json => report::render_json(&results, &errors),
+        Format::Sarif => report::render_sarif(&results, &errors, &tool()),
+        Format::Github => report::render_github(&results, &errors),
+        Format::Gitlab => report::render_gitlab(&results),
+        Format::Checkstyle => report::render_checkstyle(&results, &errors),
         Format::Tty => {
             let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let use_color = match color {
+            let use_color = match req.color {
                 Color::Always => true,
                 Color::Never => false,
-                Color::Auto => is_tty && !no_color,
+                Color::Auto => to_terminal && !no_color,
             };
             let width = std::env::var("COLUMNS")
                 .ok()
@@ -228,10 +429,22 @@ fn lint(
             )
         }
     };
-    let mut out = stdout.lock();
-    let _ = out.write_all(text.as_bytes());
-    let _ = out.flush();
-    if format == Format::Json || !is_tty {
+    match &req.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text.as_bytes()) {
+                let msg = e.to_string();
+                let msg = msg.split(" (os error").next().unwrap_or(&msg);
+                eprintln!("error: {}: cannot write the report: {msg}", path.display());
+                return ExitCode::from(2);
+            }
+        }
+        None => {
+            let mut out = stdout.lock();
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        }
+    }
+    if !(format == Format::Tty && to_terminal) {
         // file errors always reach the terminal: one line each on stderr
         for e in &errors {
             eprintln!("error: {}: {}", e.path, e.message);
@@ -240,17 +453,10 @@ fn lint(
     if !errors.is_empty() {
         return ExitCode::from(2);
     }
-    let threshold = match fail_level {
-        FailLevel::Error => Some(Severity::Error),
-        FailLevel::Warning => Some(Severity::Warning),
-        FailLevel::Info => Some(Severity::Info),
-        FailLevel::None => None,
-    };
-    let failing = threshold.is_some_and(|t| {
-        results
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| d.severity >= t)
+    let failing = results.iter().zip(&levels).any(|(r, level)| {
+        level
+            .threshold()
+            .is_some_and(|t| r.diagnostics.iter().any(|d| d.severity >= t))
     });
     if failing {
         ExitCode::from(1)
@@ -264,7 +470,15 @@ fn ps(
     target: Option<String>,
     context: Option<PathBuf>,
     format: ListFormat,
+    config: ConfigArgs,
 ) -> ExitCode {
+    let mut source = match config.source() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let path = path.unwrap_or_else(|| "Dockerfile".into());
     let (text, dir) = if path == "-" {
         (files::read_stdin(), std::env::current_dir().ok())
@@ -287,11 +501,12 @@ fn ps(
             return ExitCode::from(2);
         }
     };
-    let opts = LintOptions {
-        target,
-        context: context.or(dir),
-        ..Default::default()
-    };
+    let cfg = source.for_dir(dir.as_deref().unwrap_or(Path::new(".")));
+    if let Some(e) = source.errors().first() {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    let opts = options(cfg.as_deref(), &target, context.or(dir), false);
     let linted = match lint_source(&text, &opts) {
         Ok(l) => l,
         Err(m) => {

@@ -114,14 +114,16 @@ pub fn apply(
         out.extend(suppress(&lines, &mut pragmas, unused));
     }
     out.retain(|d| !filter.ignore.contains(&d.code));
-    out.retain_mut(|d| match filter.severity.iter().find(|(c, _)| *c == d.code) {
-        Some((_, Some(s))) => {
-            d.severity = *s;
-            true
-        }
-        Some((_, None)) => false,
-        None => true,
-    });
+    out.retain_mut(
+        |d| match filter.severity.iter().find(|(c, _)| *c == d.code) {
+            Some((_, Some(s))) => {
+                d.severity = *s;
+                true
+            }
+            Some((_, None)) => false,
+            None => true,
+        },
+    );
     out.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
     out
 }
@@ -245,7 +247,9 @@ fn pragmas(src: &str, df: &Dockerfile, lines: &LineIndex) -> Vec<Pragma> {
 
 fn resolve(tool: Tool, written: &str) -> Vec<&'static str> {
     match tool {
-        Tool::Dsig => rules::find(written).map(|r| vec![r.code]).unwrap_or_default(),
+        Tool::Dsig => rules::find(written)
+            .map(|r| vec![r.code])
+            .unwrap_or_default(),
         Tool::Hadolint if written.eq_ignore_ascii_case("DL3025") => JSON_ARGS.to_vec(),
         Tool::BuildKit
             if written.eq_ignore_ascii_case("JSONArgsRecommended")
@@ -407,7 +411,10 @@ fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> 
                 replacement: String::new(),
             }
         } else {
-            d.help = Some(format!("keep only what is used: `ignore={}`", keep.join(",")));
+            d.help = Some(format!(
+                "keep only what is used: `ignore={}`",
+                keep.join(",")
+            ));
             Edit {
                 span: p.list,
                 replacement: keep.join(","),
@@ -460,12 +467,18 @@ mod tests {
         assert!(!p.global);
         assert_eq!(p.codes, ["DSIG001", "DSIG005"]);
         assert_eq!(p.reason, Some("legacy app"));
-        assert_eq!(&"# dsig ignore=DSIG001,DSIG005 reason"[p.list.clone()], "DSIG001,DSIG005");
+        assert_eq!(
+            &"# dsig ignore=DSIG001,DSIG005 reason"[p.list.clone()],
+            "DSIG001,DSIG005"
+        );
         let p = parse_comment("#dsig global ignore=DSIG001, DSIG005").unwrap();
         assert!(p.global);
         assert_eq!(p.codes, ["DSIG001", "DSIG005"]);
         let p = parse_comment("# hadolint ignore=DL3008,DL3025").unwrap();
-        assert_eq!((p.tool, p.codes), (Tool::Hadolint, vec!["DL3008", "DL3025"]));
+        assert_eq!(
+            (p.tool, p.codes),
+            (Tool::Hadolint, vec!["DL3008", "DL3025"])
+        );
         for not in [
             "# dsig is great",
             "# dsigignore=DSIG001",
@@ -485,11 +498,15 @@ mod tests {
         assert!(codes("FROM node:22\n# dsig ignore=DSIG001\nCMD node server.js\n").is_empty());
         // comment and blank lines between are allowed
         assert!(
-            codes("FROM node:22\n# dsig ignore=DSIG001 reason=\"x\"\n\n# note\n\nCMD node server.js\n")
-                .is_empty()
+            codes(
+                "FROM node:22\n# dsig ignore=DSIG001 reason=\"x\"\n\n# note\n\nCMD node server.js\n"
+            )
+            .is_empty()
         );
         // by rule name, any case
-        assert!(codes("FROM node:22\n# dsig ignore=shell-form-cmd\nCMD node server.js\n").is_empty());
+        assert!(
+            codes("FROM node:22\n# dsig ignore=shell-form-cmd\nCMD node server.js\n").is_empty()
+        );
         assert!(codes("FROM node:22\n# dsig ignore=dsig001\nCMD node server.js\n").is_empty());
         // another code, or not directly above: still reported
         assert_eq!(
@@ -508,14 +525,22 @@ mod tests {
 
     #[test]
     fn global_ignore_anywhere() {
-        assert!(codes("FROM node:22\nCMD node server.js\n# dsig global ignore=DSIG001\n").is_empty());
-        assert!(codes("# dsig global ignore=DSIG001\nFROM node:22\nCMD node server.js\n").is_empty());
+        assert!(
+            codes("FROM node:22\nCMD node server.js\n# dsig global ignore=DSIG001\n").is_empty()
+        );
+        assert!(
+            codes("# dsig global ignore=DSIG001\nFROM node:22\nCMD node server.js\n").is_empty()
+        );
     }
 
     #[test]
     fn hadolint_and_buildkit() {
-        assert!(codes("FROM node:22\n# hadolint ignore=DL3008,DL3025\nCMD node server.js\n").is_empty());
-        assert!(codes("# hadolint global ignore=DL3025\nFROM node:22\nCMD node server.js\n").is_empty());
+        assert!(
+            codes("FROM node:22\n# hadolint ignore=DL3008,DL3025\nCMD node server.js\n").is_empty()
+        );
+        assert!(
+            codes("# hadolint global ignore=DL3025\nFROM node:22\nCMD node server.js\n").is_empty()
+        );
         assert_eq!(
             codes("FROM node:22\n# hadolint ignore=DL3008\nCMD node server.js\n"),
             [("DSIG001", 3)]
@@ -582,7 +607,10 @@ mod tests {
         let fix = d.fix.as_ref().unwrap();
         assert_eq!(fix.applicability, Applicability::Safe);
         assert_eq!(fix.edits[0].replacement, "DSIG001");
-        assert_eq!(&src[fix.edits[0].span.start..fix.edits[0].span.end], "DSIG001,DSIG005");
+        assert_eq!(
+            &src[fix.edits[0].span.start..fix.edits[0].span.end],
+            "DSIG001,DSIG005"
+        );
 
         // all unused: the fix deletes the line
         let src = "FROM node:22\n# dsig ignore=DSIG004\nCMD node server.js\n";
@@ -593,15 +621,31 @@ mod tests {
 
         // unknown codes, nothing below, global
         let cases = [
-            ("FROM node:22\nCMD [\"node\", \"a.js\"]\n# dsig ignore=DSIG01\n", "DSIG01 is not a dsig rule"),
-            ("FROM node:22\nCMD [\"node\", \"a.js\"]\n# dsig ignore=DSIG005\n", "no instruction starts right below"),
-            ("FROM node:22\n# dsig global ignore=DSIG003\nCMD [\"node\", \"a.js\"]\n", "no DSIG003 finding in this file"),
-            ("FROM node:22\nRUN a \\\n# dsig ignore=DSIG001\n  b\nCMD [\"node\", \"a.js\"]\n", "no instruction starts right below"),
+            (
+                "FROM node:22\nCMD [\"node\", \"a.js\"]\n# dsig ignore=DSIG01\n",
+                "DSIG01 is not a dsig rule",
+            ),
+            (
+                "FROM node:22\nCMD [\"node\", \"a.js\"]\n# dsig ignore=DSIG005\n",
+                "no instruction starts right below",
+            ),
+            (
+                "FROM node:22\n# dsig global ignore=DSIG003\nCMD [\"node\", \"a.js\"]\n",
+                "no DSIG003 finding in this file",
+            ),
+            (
+                "FROM node:22\nRUN a \\\n# dsig ignore=DSIG001\n  b\nCMD [\"node\", \"a.js\"]\n",
+                "no instruction starts right below",
+            ),
         ];
         for (src, want) in cases {
             let l = lint_source(src, &opts).unwrap();
             let d = l.diagnostics.iter().find(|d| d.code == "DSIG900");
-            assert!(d.is_some_and(|d| d.message.contains(want)), "{src:?}: {:#?}", l.diagnostics);
+            assert!(
+                d.is_some_and(|d| d.message.contains(want)),
+                "{src:?}: {:#?}",
+                l.diagnostics
+            );
         }
 
         // hadolint and BuildKit ignores are never reported; a global DSIG900 ignore silences them
@@ -611,7 +655,11 @@ mod tests {
             "# dsig global ignore=DSIG900\nFROM node:22\n# dsig ignore=DSIG001\nCMD [\"node\", \"a.js\"]\n",
         ] {
             let l = lint_source(src, &opts).unwrap();
-            assert!(l.diagnostics.iter().all(|d| d.code != "DSIG900"), "{src:?}: {:#?}", l.diagnostics);
+            assert!(
+                l.diagnostics.iter().all(|d| d.code != "DSIG900"),
+                "{src:?}: {:#?}",
+                l.diagnostics
+            );
         }
         // DSIG900 itself can be configured
         let f = Filter {
@@ -624,7 +672,8 @@ mod tests {
 
     #[test]
     fn comments_in_heredocs_are_not_ignores() {
-        let src = "FROM node:22\nRUN <<EOF\n# dsig global ignore=DSIG001\nEOF\nCMD node server.js\n";
+        let src =
+            "FROM node:22\nRUN <<EOF\n# dsig global ignore=DSIG001\nEOF\nCMD node server.js\n";
         assert_eq!(codes(src), [("DSIG001", 5)]);
     }
 }

@@ -73,14 +73,14 @@ struct JsonError<'a> {
 }
 
 /// 1-based start line/column and end line/column of a span.
-struct Range {
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
+pub(super) struct Range {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
 }
 
-fn range(text: &str, lines: &LineIndex, span: Span) -> Range {
+pub(super) fn range(text: &str, lines: &LineIndex, span: Span) -> Range {
     let (line, column) = lines.line_col(text, span.start);
     let (end_line, end_column) = lines.line_col(text, span.end.max(span.start));
     Range {

@@ -10,14 +10,22 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lines::LineIndex;
 
+mod checkstyle;
+mod github;
+mod gitlab;
 mod json;
+mod sarif;
 pub mod tree;
 mod tty;
 
 #[cfg(test)]
 mod tests;
 
+pub use checkstyle::render_checkstyle;
+pub use github::{escape_data, escape_property, render_github};
+pub use gitlab::render_gitlab;
 pub use json::render_json;
+pub use sarif::render_sarif;
 pub use tty::{IndexedSource, MIN_WIDTH, TtyOptions, render_tty};
 
 /// The findings of one linted file.
@@ -32,6 +40,9 @@ pub struct FileResult {
     pub lines: Arc<LineIndex>,
     /// Findings, already sorted by span.
     pub diagnostics: Vec<Diagnostic>,
+    /// The path relative to the repository root, with `/` separators, for
+    /// formats that need one (SARIF, GitHub, GitLab); `None`: use `path`.
+    pub repo_path: Option<String>,
 }
 
 impl FileResult {
@@ -48,8 +59,107 @@ impl FileResult {
             source,
             lines,
             diagnostics,
+            repo_path: None,
         }
     }
+
+    /// Sets the repository-relative path.
+    pub fn with_repo_path(mut self, repo_path: impl Into<String>) -> Self {
+        self.repo_path = Some(repo_path.into());
+        self
+    }
+
+    /// The repository-relative path, or the path as given.
+    pub fn repo_path(&self) -> &str {
+        self.repo_path.as_deref().unwrap_or(&self.path)
+    }
+}
+
+/// What a renderer may know about the tool and its rules: plain data, so
+/// renderers depend on no rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ToolInfo {
+    pub name: String,
+    pub version: String,
+    /// Where the tool is documented (absolute URI), if known.
+    pub information_uri: Option<String>,
+    pub rules: Vec<RuleInfo>,
+}
+
+/// One rule, as data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleInfo {
+    pub code: String,
+    pub name: String,
+    /// One line.
+    pub summary: String,
+    /// A paragraph: what the rule finds.
+    pub description: String,
+    pub default_severity: Severity,
+    /// The rule's page (absolute URI), if known.
+    pub help_uri: Option<String>,
+    /// The rule's page as Markdown.
+    pub help_markdown: String,
+}
+
+/// A stable identity for each finding of a file, for tools that track
+/// findings across commits (SARIF `partialFingerprints`, GitLab
+/// `fingerprint`): a hash of the code, the repository-relative path and the
+/// text of the lines the finding covers (whitespace collapsed) — not the
+/// line number, so a finding keeps its fingerprint when lines are added
+/// above it. Identical findings in one file are numbered in order.
+pub fn fingerprints(file: &FileResult) -> Vec<String> {
+    let mut seen: Vec<(u64, usize)> = Vec::new();
+    file.diagnostics
+        .iter()
+        .map(|d| {
+            let text = covered_lines(file, d.span);
+            let words: Vec<&str> = text.split_whitespace().collect();
+            let base = fnv1a(
+                [d.code, file.repo_path(), &words.join(" ")]
+                    .join("\0")
+                    .as_bytes(),
+            );
+            let n = match seen.iter_mut().find(|(h, _)| *h == base) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    seen.push((base, 0));
+                    0
+                }
+            };
+            let h = if n == 0 {
+                base
+            } else {
+                fnv1a(format!("{base:016x}:{n}").as_bytes())
+            };
+            format!("{h:016x}")
+        })
+        .collect()
+}
+
+/// The text of the whole lines a span touches.
+fn covered_lines(file: &FileResult, span: crate::diagnostic::Span) -> &str {
+    let text = &*file.source;
+    let start = crate::lines::floor_char_boundary(text, span.start.min(text.len()));
+    let end = crate::lines::floor_char_boundary(text, span.end.min(text.len())).max(start);
+    let first = file.lines.line_of(start);
+    let last = file.lines.line_of(end);
+    let a = file.lines.line_start(first);
+    let b = file.lines.line_start(last + 1).min(text.len()).max(a);
+    &text[a..b]
+}
+
+/// 64-bit FNV-1a: small, and the same on every platform and version.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
 }
 
 /// A file that could not be read or linted.
