@@ -20,6 +20,8 @@ mod tty;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_formats;
 
 pub use checkstyle::render_checkstyle;
 pub use github::{escape_data, escape_property, render_github};

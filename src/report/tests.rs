@@ -22,7 +22,7 @@ fn span_of(text: &str, needle: &str) -> Span {
 const APP: &str = "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"/bin/sh\", \"-c\", \\\n            \"node server.js\"]\nCMD echo \"Grüße ☕\" && npm start\n";
 const WIN: &str = "FROM alpine:3.20\r\nSTOPSIGNAL SIGKILL\r\nCMD [\"sleep\", \"infinity\"]";
 
-fn fixture() -> (Vec<FileResult>, Vec<FileError>) {
+pub(super) fn fixture() -> (Vec<FileResult>, Vec<FileError>) {
     let npm = span_of(APP, "npm start");
     let app = FileResult::new(
         "testdata/app/Dockerfile",
@@ -651,4 +651,9 @@ fn renders_five_thousand_findings_on_five_thousand_lines() {
     assert!(out.contains("[big/Dockerfile:5000:5]"));
     assert!(out.ends_with("5000 info in 1 file\n"));
     assert_eq!(out.matches("info[DSIG099]").count(), 5_000);
+}
+
+/// A plain finding starting at `start` (for the format tests).
+pub(super) fn finding(start: usize) -> Diagnostic {
+    info_at(Span::new(start, start + 1), None)
 }
