@@ -269,6 +269,8 @@ fn strip_marks(msg: &str) -> String {
 
 /// Parse configuration text; `path` only names the file in errors.
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    // A byte order mark is not a column an editor shows.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // An empty file (or one of comments only) is an empty configuration.
     let blank = text
         .lines()
