@@ -187,11 +187,12 @@ mkdir -p "$root/bin" && cp "$DSIG_BIN" "$root/bin/dsig"
                     c.env(k, v);
                 }
             }
-            if std::env::var_os("CARGO_HOME").is_none() {
-                if let Some(h) = std::env::var_os("HOME") {
-                    c.env("CARGO_HOME", Path::new(&h).join(".cargo"));
-                    c.env("RUSTUP_HOME", Path::new(&h).join(".rustup"));
-                }
+            // HOME is replaced: keep finding the toolchain and registry
+            if std::env::var_os("CARGO_HOME").is_none()
+                && let Some(h) = std::env::var_os("HOME")
+            {
+                c.env("CARGO_HOME", Path::new(&h).join(".cargo"));
+                c.env("RUSTUP_HOME", Path::new(&h).join(".rustup"));
             }
             c.env(
                 "CARGO_TARGET_DIR",
