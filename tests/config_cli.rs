@@ -333,3 +333,28 @@ fn completions_and_man_page() {
     assert!(s.contains(".TH dsig 1"), "{s}");
     assert!(s.contains("completions"));
 }
+
+#[test]
+fn ps_uses_the_configured_shell() {
+    let r = repo(Some(
+        "shells: {\"registry.example.com/base/py\": busybox}\n",
+    ));
+    std::fs::write(
+        r.path().join("app/Dockerfile"),
+        "FROM registry.example.com/base/py:3\nCMD python app.py\n",
+    )
+    .unwrap();
+    let bin_sh = |args: &[&str]| {
+        let o = run(r.path(), args, &[]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["bin_sh"].as_str().unwrap().to_string()
+    };
+    assert_eq!(
+        bin_sh(&["ps", "--format", "json", "app/Dockerfile"]),
+        "busybox ash"
+    );
+    assert_eq!(
+        bin_sh(&["ps", "--no-config", "--format", "json", "app/Dockerfile"]),
+        "unknown shell"
+    );
+}
