@@ -287,7 +287,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             path: path.to_path_buf(),
             line,
             column,
-            message: strip_marks(&e.to_string()),
+            // one line, always
+            message: strip_marks(&e.to_string()).replace(['\n', '\r'], " "),
         }
     })
 }
@@ -566,6 +567,44 @@ mod tests {
             assert_eq!(got.lines().count(), 1, "{got}");
             assert!(!got.contains(" at line "), "{got}");
         }
+    }
+
+    #[test]
+    fn hostile_yaml_is_an_error_not_a_panic() {
+        let laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n\
+             c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n\
+             e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n\
+             ignore: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+        let deep = format!("ignore: {}{}\n", "[".repeat(10_000), "]".repeat(10_000));
+        let texts = [
+            laughs,
+            &deep,
+            "ignore: &x [*x]\n",
+            "ignore: *nope\n",
+            "? [a, b]\n: c\n",
+            "ignore: [!!binary aGVsbG8=]\n",
+            "init: !!str true\n",
+            "severity: {[DSIG001]: info}\n",
+            "shells: {x: !custom busybox}\n",
+            "--- \ninit: true\n--- \ninit: false\n",
+            "\u{0}",
+            "init: true\r\nfail-level: info\r\n",
+            "exclude: [\"**/**/**/[a-\"]\n",
+            "ignore: [\"\\uD800\"]\n",
+        ];
+        for t in texts {
+            let r = std::panic::catch_unwind(|| p(t));
+            let r = r.unwrap_or_else(|_| panic!("panic on {t:?}"));
+            if let Err(e) = r {
+                assert_eq!(e.lines().count(), 1, "{e}");
+                assert!(e.starts_with(".dsig.yaml:"), "{e}");
+            }
+        }
+        // CRLF files work
+        assert_eq!(
+            p("init: true\r\nfail-level: info\r\n").unwrap().fail_level,
+            Some(FailLevel::Info)
+        );
     }
 
     #[test]
