@@ -619,6 +619,12 @@ mod tests {
         let e = &d.fix.as_ref().unwrap().edits[0];
         assert_eq!(&src[e.span.start..e.span.end], "# dsig ignore=DSIG004\n");
 
+        // above the first instruction, deleting could make a later comment a directive
+        let src = "# dsig ignore=DSIG004\n# escape=`\nFROM alpine\nCMD [\"/app\"]\n";
+        let l = lint_source(src, &opts).unwrap();
+        let d = l.diagnostics.iter().find(|d| d.code == "DSIG900").unwrap();
+        assert_eq!(d.fix.as_ref().unwrap().applicability, Applicability::Unsafe);
+
         // unknown codes, nothing below, global
         let cases = [
             (
