@@ -25,6 +25,23 @@ pub struct Linted {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Context files as the stage that runs sees them.
+struct ContextFiles<'a> {
+    df: &'a Dockerfile,
+    stages: &'a [Stage],
+    stage: usize,
+    ctx: &'a Context,
+}
+
+impl model::chain::Locate for ContextFiles<'_> {
+    fn program(&self, program: &str) -> Option<model::copies::Located> {
+        model::copies::locate_program(self.df, self.stages, self.stage, self.ctx, program)
+    }
+    fn file(&self, path: &str) -> Option<model::copies::Located> {
+        model::copies::locate_file(self.df, self.stages, self.stage, self.ctx, path)
+    }
+}
+
 /// Lint Dockerfile text. `Err` only when `--target` names no stage.
 pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
     let df = parse::parse(src);
@@ -38,7 +55,13 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
     } else {
         let idx = model::target_stage(&stages, opts.target.as_deref())?;
         let l = model::launch(&df, &stages, idx, &opts.model);
-        let c = model::chain::build(&l, &ctx);
+        let files = ContextFiles {
+            df: &df,
+            stages: &stages,
+            stage: idx,
+            ctx: &ctx,
+        };
+        let c = model::chain::build_with(&l, &ctx, &files);
         (Some(l), Some(c))
     };
     let cx = RuleContext {

@@ -4,6 +4,8 @@
 
 pub mod base_images;
 pub mod chain;
+pub mod copies;
+pub mod script;
 
 use crate::diagnostic::Span;
 use crate::parse::{Args, Dockerfile, Instruction, Kind, Word};
