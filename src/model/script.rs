@@ -96,11 +96,14 @@ fn collect(full: &str, offset: usize, out: &mut Vec<Site>, depth: usize) {
             }
         }
         CommandKind::Simple
-            if m.name().is_some_and(|n| a.functions.iter().any(|f| f == n)) && !m.exec =>
+            if !m.exec
+                && m.name()
+                    .is_some_and(|n| shell::function_body(full, n).is_some()) =>
         {
+            // a function defined anywhere before (`main "$@"`)
             let name = m.name().unwrap_or_default().to_string();
-            if let Some(body) = shell::function_body(text, &name) {
-                collect_block(full, offset + body.start, offset + body.end, out, depth + 1);
+            if let Some(body) = shell::function_body(full, &name) {
+                collect_block(full, body.start, body.end, out, depth + 1);
             }
         }
         _ => {
@@ -190,6 +193,10 @@ mod tests {
         assert_eq!(s.raw, ["\"$@\""]);
         assert_eq!(s.line, 6);
         assert!(!s.exec);
+        let t = "#!/bin/bash\n_main() {\n  exec \"$@\"\n}\nif ! _is_sourced; then\n  _main \"$@\"\nfi\n";
+        let i = analyze_script(t);
+        assert_eq!(i.sites.len(), 1);
+        assert!(i.sites[0].exec);
         let t = "#!/bin/sh\ncase \"$1\" in\n  web) exec node s.js ;;\n  *) exec \"$@\" ;;\nesac\n";
         let i = analyze_script(t);
         assert_eq!(i.sites.len(), 2);

@@ -18,10 +18,24 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+/// File utilities that finish at once: a script ending with one of them is
+/// not starting a main process.
+const ONE_SHOT: &[&str] = &[
+    "mkdir", "chown", "chmod", "cp", "mv", "rm", "ln", "touch", "cat", "sed", "test", "[", "cd",
+    "export", "source", ".", "unset", "umask", "ulimit",
+];
+
 /// Commands that end a script but are not the main process.
 fn is_noise(site: &Site) -> bool {
     let prog = site.words.first().map(|w| basename(w)).unwrap_or("");
-    site.background
+    // a command name only known at run time (`exec_${EDITION}`): cannot judge
+    let dynamic = site
+        .raw
+        .first()
+        .is_some_and(|r| r.contains('$') && !script::is_all_args(r));
+    dynamic
+        || ONE_SHOT.contains(&prog)
+        || site.background
         || site.exec
         || !matches!(site.kind, CommandKind::Simple)
         || matches!(
@@ -95,8 +109,24 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             } else {
                 format!("the script's shell ({shell_name}) stays between the signal and {app}")
             };
+            // Error where the script launches the container's command or a
+            // service; a one-shot job script, or a side branch, is a warning.
+            let runs_args = site.raw.iter().any(|r| script::is_all_args(r));
+            let service = runs_args
+                || cx.launch.is_some_and(|l| {
+                    let st = &cx.stages[l.stage];
+                    cx.df.instructions[st.from..st.end]
+                        .iter()
+                        .any(|i| i.kind == crate::parse::Kind::Expose)
+                })
+                || crate::model::chain::runtime_of(&app).is_some();
+            let severity = if service && branch.is_empty() {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             let mut d = RULE.diag(
-                Severity::Error,
+                severity,
                 cx.hop_span(i),
                 format!(
                     "{rel}:{} starts `{}` without exec{branch}: no shell execs the last command of a script file, so {consequence}",
@@ -104,10 +134,11 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 ),
             );
             d.label = Some(format!("runs {rel}"));
-            d.help = Some(format!(
-                "write `exec {}` on line {} of {rel}",
-                site.text, site.line
-            ));
+            let fixed = match site.text.strip_prefix("eval ") {
+                Some(rest) => format!("eval exec {rest}"),
+                None => format!("exec {}", site.text),
+            };
+            d.help = Some(format!("write `{fixed}` on line {} of {rel}", site.line));
             out.push(d);
         }
     }
