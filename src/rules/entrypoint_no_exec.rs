@@ -120,7 +120,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                         .any(|i| i.kind == crate::parse::Kind::Expose)
                 })
                 || crate::model::chain::runtime_of(&app).is_some();
-            let severity = if service && branch.is_empty() {
+            let runtime = crate::model::chain::runtime_of(&app).is_some();
+            let severity = if runtime || (service && branch.is_empty()) {
                 Severity::Error
             } else {
                 Severity::Warning
