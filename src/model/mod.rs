@@ -108,6 +108,9 @@ pub struct Launch {
     /// The image the stage (transitively) starts from.
     pub base_image: String,
     pub base: Option<&'static BaseImage>,
+    /// What the base image sets is known: a table entry, or a family such
+    /// as a distribution image (which sets no ENTRYPOINT or STOPSIGNAL).
+    pub base_known: bool,
     pub entrypoint: Option<Setting>,
     pub cmd: Option<Setting>,
     pub shell: ShellInfo,
@@ -434,6 +437,9 @@ fn base_launch(image: &str, opts: &ModelOptions) -> Launch {
         stage: 0,
         base_image: image.to_string(),
         base: known,
+        base_known: known.is_some()
+            || matches!(base_images::lookup(image), Lookup::Family { .. })
+            || image == "scratch",
         entrypoint: known.and_then(|b| from_image(&b.entrypoint)),
         cmd: known.and_then(|b| from_image(&b.cmd)),
         bin_sh: kind,

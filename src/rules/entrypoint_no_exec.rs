@@ -84,8 +84,9 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 .words
                 .iter()
                 .zip(&site.raw)
+                .skip_while(|(w, _)| *w == "eval")
                 .map(|(w, r)| {
-                    if script::is_all_args(r) {
+                    if script::is_all_args(r) || r.contains('$') {
                         "the container's command".to_string()
                     } else {
                         basename(w).to_string()

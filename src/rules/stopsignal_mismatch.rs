@@ -53,6 +53,10 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     let Some((server, want, what)) = graceful(basename(&main.argv[0])) else {
         return vec![];
     };
+    // An unknown base image may set its own STOPSIGNAL: say nothing.
+    if launch.stopsignal.is_none() && !launch.base_known {
+        return vec![];
+    }
     let stop = launch.stop_signal();
     let Ok(canon) = parse_signal(stop) else {
         return vec![]; // DSIG008's
@@ -125,6 +129,7 @@ mod tests {
                 "FROM debian\nSTOPSIGNAL SIGQUIT\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
                 "FROM php:8.3-fpm\n",
                 "FROM httpd:2.4\n",
+                "FROM mycorp/nginx-base\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
             ])
             .fail(&[
                 "FROM nginx:1.27\nSTOPSIGNAL SIGTERM\n",

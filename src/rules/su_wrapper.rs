@@ -29,6 +29,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             .main()
             .filter(|m| !std::ptr::eq(*m, hop))
             .map(|m| m.program().to_string())
+            .filter(|p| !p.contains('$') && !p.contains('"'))
             .unwrap_or_else(|| "the app".into());
         let mut user = "USER".to_string();
         let mut k = 1;
