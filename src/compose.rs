@@ -406,13 +406,13 @@ fn service(shown: &str, entry: Entry) -> Result<ParsedService, String> {
                     let get = |k: &str| m.iter().find(|e| e.key == k).map(|e| &e.value);
                     let text = |k: &str| get(k).and_then(Node::text);
                     if let Some(t) = text("target") {
-                        s.has_variables |= has_variables(t);
-                        s.target = Some(t.to_string());
+                        s.has_variables |= has_variables(&t);
+                        s.target = Some(t);
                     }
                     let inline = get("dockerfile_inline").is_some_and(|v| *v != Node::Null);
                     if !inline {
-                        let context = text("context").unwrap_or(".").to_string();
-                        let dockerfile = text("dockerfile").unwrap_or("Dockerfile").to_string();
+                        let context = text("context").unwrap_or_else(|| ".".into());
+                        let dockerfile = text("dockerfile").unwrap_or_else(|| "Dockerfile".into());
                         s.has_variables |= has_variables(&context) || has_variables(&dockerfile);
                         builds = Some(Build {
                             context,
@@ -438,9 +438,8 @@ fn service(shown: &str, entry: Entry) -> Result<ParsedService, String> {
             },
             "stop_signal" | "user" | "stop_grace_period" => {
                 let v = match &f.value {
-                    Node::Str(t) | Node::Num(t) => t.clone(),
                     Node::Null => continue,
-                    _ => return Err(err("expected a string")),
+                    v => v.text().ok_or_else(|| err("expected a string"))?,
                 };
                 s.has_variables |= has_variables(&v);
                 match f.key.as_str() {
@@ -456,27 +455,25 @@ fn service(shown: &str, entry: Entry) -> Result<ParsedService, String> {
             "command" | "entrypoint" => {
                 let form = match &f.value {
                     Node::Null => continue,
-                    Node::Str(t) | Node::Num(t) => {
-                        s.has_variables |= has_variables(t);
-                        CommandForm::String {
-                            text: t.clone(),
-                            argv: shell_words(&unescape_dollars(t)).map(|w| w.argv),
-                        }
-                    }
-                    Node::Bool(b) => CommandForm::String {
-                        text: b.to_string(),
-                        argv: Some(vec![b.to_string()]),
-                    },
                     Node::Seq(items) => {
                         let mut argv = Vec::with_capacity(items.len());
                         for i in items {
                             let t = i.text().ok_or_else(|| err("expected a list of strings"))?;
-                            s.has_variables |= has_variables(t);
-                            argv.push(unescape_dollars(t));
+                            s.has_variables |= has_variables(&t);
+                            argv.push(unescape_dollars(&t));
                         }
                         CommandForm::Exec(argv)
                     }
-                    _ => return Err(err("expected a string or a list of strings")),
+                    v => {
+                        let t = v
+                            .text()
+                            .ok_or_else(|| err("expected a string or a list of strings"))?;
+                        s.has_variables |= has_variables(&t);
+                        CommandForm::String {
+                            argv: shell_words(&unescape_dollars(&t)).map(|w| w.argv),
+                            text: t,
+                        }
+                    }
                 };
                 if f.key == "command" {
                     s.command = located(form, line, column);
@@ -493,7 +490,7 @@ fn service(shown: &str, entry: Entry) -> Result<ParsedService, String> {
                             Node::Null => Ok((e.key.clone(), None)),
                             v => v
                                 .text()
-                                .map(|t| (e.key.clone(), Some(t.to_string())))
+                                .map(|t| (e.key.clone(), Some(t)))
                                 .ok_or_else(|| err("expected scalar values")),
                         })
                         .collect::<Result<Vec<_>, _>>()?,
@@ -560,10 +557,12 @@ enum Node {
 }
 
 impl Node {
-    /// The text of a string or number.
-    fn text(&self) -> Option<&str> {
+    /// The text of a scalar other than null. Numbers come as the parser
+    /// read them (`1.10` is `1.1`); booleans as `true` / `false`.
+    fn text(&self) -> Option<String> {
         match self {
-            Node::Str(s) | Node::Num(s) => Some(s),
+            Node::Str(s) | Node::Num(s) => Some(s.clone()),
+            Node::Bool(b) => Some(b.to_string()),
             _ => None,
         }
     }
@@ -676,7 +675,7 @@ fn one_line(s: &str) -> String {
 
 /// Read the position yaml_serde appended to our marker error.
 fn key_position(msg: &str) -> Option<(usize, usize)> {
-    let rest = &msg[msg.find(KEY_MARK)? + KEY_MARK.len()..];
+    let rest = &msg[msg.rfind(KEY_MARK)? + KEY_MARK.len()..];
     if rest.is_empty() || rest.starts_with(" at position") {
         // yaml_serde omits line and column when both are 0 (the very start).
         return Some((1, 1));
@@ -1067,8 +1066,9 @@ pub fn parse_duration(s: &str) -> Option<f64> {
 pub struct Words {
     pub argv: Vec<String>,
     /// Byte offset of an unquoted `;`, `&`, `|`, `<` or `>` where Compose
-    /// stopped: the text from there on is ignored (a word of digits right
-    /// before `>`, like `2` in `2>&1`, is dropped too).
+    /// stopped: the text from there on is ignored. A word that starts with
+    /// a digit right before `>` (the `2` of `2>&1`) is dropped too, and the
+    /// offset is then where that word starts.
     pub stopped_at: Option<usize>,
 }
 
@@ -1089,7 +1089,13 @@ pub fn shell_words(line: &str) -> Option<Words> {
     let (mut escaped, mut dq, mut sq, mut bq, mut dollar) = (false, false, false, false, false);
     let mut got = false;
     let mut stopped_at = None;
+    // Where the word being read began (for a dropped `2` in `2>&1`).
+    let mut word_start = None;
     for (i, r) in line.char_indices() {
+        let blank = matches!(r, ' ' | '\t' | '\r' | '\n');
+        if word_start.is_none() && !(blank && !(escaped || sq || dq || bq || dollar)) {
+            word_start = Some(i);
+        }
         if escaped {
             buf.push(r);
             escaped = false;
@@ -1103,12 +1109,13 @@ pub fn shell_words(line: &str) -> Option<Words> {
             }
             continue;
         }
-        if matches!(r, ' ' | '\t' | '\r' | '\n') {
+        if blank {
             if sq || dq || bq || dollar {
                 buf.push(r);
             } else if got {
                 argv.push(std::mem::take(&mut buf));
                 got = false;
+                word_start = None;
             }
             continue;
         }
@@ -1138,10 +1145,11 @@ pub fn shell_words(line: &str) -> Option<Words> {
                 continue;
             }
             ';' | '&' | '|' | '<' | '>' if !(sq || dq || bq || dollar) => {
+                stopped_at = Some(i);
                 if r == '>' && buf.starts_with(|c: char| c.is_ascii_digit()) {
                     got = false;
+                    stopped_at = word_start;
                 }
-                stopped_at = Some(i);
                 break;
             }
             _ => {}
@@ -1627,6 +1635,11 @@ mod tests {
             Some((12, 7))
         );
         assert_eq!(key_position("other error at line 1 column 1"), None);
+        // The marker is found after a path that contains it.
+        assert_eq!(
+            key_position(&format!("{KEY_MARK}.b: {KEY_MARK} at line 3 column 4")),
+            Some((3, 4))
+        );
     }
 
     #[test]
@@ -1723,6 +1736,19 @@ mod tests {
         assert_eq!(argv(&s.command).unwrap(), strings(&["sleep", "10"]));
         assert_eq!(s.stop_signal.unwrap().value, "9");
         assert!(s.init.unwrap().value);
+        let s = one("services:\n  web:\n    environment: {DEBUG: true, N: 1.10, E: ''}\n");
+        assert_eq!(
+            s.environment.unwrap().value,
+            [
+                ("DEBUG".to_string(), Some("true".to_string())),
+                ("N".to_string(), Some("1.1".to_string())),
+                ("E".to_string(), Some(String::new())),
+            ]
+        );
+        let s = one("services:\n  web:\n    command: [echo, true]\n");
+        assert_eq!(argv(&s.command).unwrap(), strings(&["echo", "true"]));
+        let e = parse("services:\n  web:\n    command: [echo, ~]\n").unwrap_err();
+        assert!(e.contains("list of strings"), "{e}");
         let s = one("services:\n  web:\n    environment: [A=1, B, C=x=y]\n");
         assert_eq!(
             s.environment.unwrap().value,
@@ -1884,6 +1910,9 @@ mod tests {
         assert_eq!(form("echo $$x && y").dropped_tail(), Some("&& y"));
         assert_eq!(form("a 'b;c' ; d").dropped_tail(), Some("; d"));
         assert_eq!(form("a b").dropped_tail(), None);
+        assert_eq!(form("cmd 2>&1").dropped_tail(), Some("2>&1"));
+        assert_eq!(form("cmd \"2\"x>f").dropped_tail(), Some("\"2\"x>f"));
+        assert_eq!(form("a>f").dropped_tail(), Some(">f"));
         assert_eq!(form("'open").dropped_tail(), None);
     }
 }
