@@ -36,6 +36,14 @@
 //! quotes and backslashes group, and an unquoted `;`, `&`, `|`, `<` or `>`
 //! ends the command: Compose silently drops the rest (see
 //! [`CommandForm::dropped_tail`]).
+//!
+//! Not handled: `extends`, `include`, override files, profiles, a `.env`
+//! file or `--project-directory` (build paths are relative to the compose
+//! file's directory). The first compose file found is the one used, even
+//! when none of its services builds the Dockerfile. Numbers are given as the
+//! parser reads them (`1.10` → `1.1`). This is no validator: only what the
+//! model reads is checked (duplicate keys are reported in the parts kept,
+//! `services` and the fields above).
 
 use serde::Serialize;
 use serde::de::{
@@ -60,7 +68,7 @@ pub const COMPOSE_FILE_NAMES: [&str; 4] = [
 ];
 
 /// Most YAML nodes built for the services (bounds alias expansion).
-const MAX_NODES: usize = 1_000_000;
+const MAX_NODES: usize = 500_000;
 
 /// Service keys whose values are kept.
 const SERVICE_FIELDS: [&str; 8] = [
@@ -611,11 +619,10 @@ impl Ctx {
         let n = self.nodes.get() + 1;
         self.nodes.set(n);
         if n > MAX_NODES {
-            return self.fail(
-                1,
-                1,
-                format!("more than {MAX_NODES} values (alias expansion?)"),
-            );
+            // yaml_serde adds the position of the value being built.
+            return Err(E::custom(format!(
+                "more than {MAX_NODES} values (alias expansion?)"
+            )));
         }
         Ok(())
     }
@@ -1702,7 +1709,16 @@ mod tests {
         }
         bomb.push_str("services:\n  web:\n    environment: *x9\n");
         let e = parse(&bomb).unwrap_err();
-        assert!(e.starts_with("compose.yaml:"), "{e}");
+        assert_eq!(e, "compose.yaml: repetition limit exceeded");
+        // Few aliases of a long list: stopped by the node budget.
+        let wide = format!(
+            "x: &x [{}]\nservices:\n  web:\n    environment: [{}]\n",
+            vec!["a"; 20_000].join(", "),
+            vec!["*x"; 30].join(", ")
+        );
+        let e = parse(&wide).unwrap_err();
+        assert!(e.starts_with("compose.yaml:1:"), "{e}");
+        assert!(e.contains("more than 500000 values"), "{e}");
         // Ignored parts are not expanded.
         let quiet = bomb.replace("environment: *x9", "labels: *x9");
         assert_eq!(parse(&quiet).unwrap().len(), 1);
