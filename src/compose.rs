@@ -1732,6 +1732,19 @@ mod tests {
     }
 
     #[test]
+    fn nested_merges() {
+        // A merged mapping that itself merges another (yaml_serde's
+        // `Value::apply_merge` leaves such a `<<` behind).
+        let s = one(
+            "x-a: &a {init: true, user: a}\nx-b: &b {<<: *a, user: b}\nservices:\n  web: {<<: *b, build: .}\n",
+        );
+        assert!(s.init.as_ref().unwrap().value);
+        assert_eq!(pos(&s.init), (1, 10));
+        assert_eq!(s.user.as_ref().unwrap().value, "b");
+        assert_eq!(pos(&s.user), (2, 18));
+    }
+
+    #[test]
     fn tags() {
         let s = one(
             "services:\n  web:\n    build: .\n    command: !reset [a]\n    user: !override root\n",
