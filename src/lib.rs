@@ -4,6 +4,7 @@
 //! launch chain of the stage that runs) → [`rules`] (diagnostics) →
 //! [`report`] (renderers).
 
+pub mod compose;
 pub mod context;
 pub mod diagnostic;
 pub mod files;
