@@ -13,6 +13,11 @@ pub struct LintOptions {
     pub target: Option<String>,
     /// The build context (default: the Dockerfile's directory).
     pub context: Option<PathBuf>,
+    /// The Dockerfile's path on disk, to find the compose services that
+    /// build it (none for stdin).
+    pub dockerfile_path: Option<PathBuf>,
+    /// `--compose FILE`; else compose.yaml & co. beside the Dockerfile.
+    pub compose: Option<PathBuf>,
     pub model: ModelOptions,
 }
 
@@ -53,8 +58,25 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
         }
         (None, None)
     } else {
-        let idx = model::target_stage(&stages, opts.target.as_deref())?;
-        let l = model::launch(&df, &stages, idx, &opts.model);
+        let service = match &opts.dockerfile_path {
+            Some(p) => {
+                crate::compose::services_for(p, opts.compose.as_deref(), opts.context.as_deref())?
+                    .and_then(|f| {
+                        let path = f.path.clone();
+                        f.services.into_iter().next().map(|s| (path, s))
+                    })
+            }
+            None => None,
+        };
+        let target = opts
+            .target
+            .clone()
+            .or_else(|| service.as_ref().and_then(|(_, s)| s.target.clone()));
+        let idx = model::target_stage(&stages, target.as_deref())?;
+        let mut l = model::launch(&df, &stages, idx, &opts.model);
+        if let Some((path, svc)) = &service {
+            model::apply_compose(&mut l, path, svc);
+        }
         let files = ContextFiles {
             df: &df,
             stages: &stages,

@@ -66,6 +66,11 @@ enum Command {
         /// The build context (default: each Dockerfile's directory).
         #[arg(long)]
         context: Option<PathBuf>,
+        /// A compose file whose services build the Dockerfile (default:
+        /// compose.yaml, compose.yml, docker-compose.yml or
+        /// docker-compose.yaml beside it).
+        #[arg(long)]
+        compose: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "auto")]
         color: Color,
     },
@@ -76,6 +81,8 @@ enum Command {
         target: Option<String>,
         #[arg(long)]
         context: Option<PathBuf>,
+        #[arg(long)]
+        compose: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
     },
@@ -104,14 +111,16 @@ fn main() -> ExitCode {
             format,
             fail_level,
             context,
+            compose,
             color,
-        } => lint(paths, target, format, fail_level, context, color),
+        } => lint(paths, target, format, fail_level, context, compose, color),
         Command::Ps {
             path,
             target,
             context,
+            compose,
             format,
-        } => ps(path, target, context, format),
+        } => ps(path, target, context, compose, format),
         Command::Rules { format } => rules(format),
         Command::Explain { code } => match dsig::rules::find(&code) {
             Some(r) => {
@@ -135,6 +144,7 @@ fn lint_input(
     input: &Input,
     target: &Option<String>,
     context: &Option<PathBuf>,
+    compose: &Option<PathBuf>,
 ) -> Result<FileResult, FileError> {
     let (name, text, dir) = match input {
         Input::Error { path, message } => {
@@ -166,6 +176,11 @@ fn lint_input(
     let opts = LintOptions {
         target: target.clone(),
         context: context.clone().or(dir),
+        dockerfile_path: match input {
+            Input::File(p) => Some(p.clone()),
+            _ => None,
+        },
+        compose: compose.clone(),
         ..Default::default()
     };
     let linted = lint_source(&text, &opts).map_err(|message| FileError {
@@ -181,6 +196,7 @@ fn lint(
     format: Option<Format>,
     fail_level: FailLevel,
     context: Option<PathBuf>,
+    compose: Option<PathBuf>,
     color: Color,
 ) -> ExitCode {
     let paths = if paths.is_empty() {
@@ -191,7 +207,7 @@ fn lint(
     let inputs = files::discover(&paths);
     let outcomes: Vec<Result<FileResult, FileError>> = inputs
         .par_iter()
-        .map(|i| lint_input(i, &target, &context))
+        .map(|i| lint_input(i, &target, &context, &compose))
         .collect();
     let mut results = Vec::new();
     let mut errors = Vec::new();
@@ -263,6 +279,7 @@ fn ps(
     path: Option<String>,
     target: Option<String>,
     context: Option<PathBuf>,
+    compose: Option<PathBuf>,
     format: ListFormat,
 ) -> ExitCode {
     let path = path.unwrap_or_else(|| "Dockerfile".into());
@@ -290,6 +307,8 @@ fn ps(
     let opts = LintOptions {
         target,
         context: context.or(dir),
+        dockerfile_path: (path != "-").then(|| PathBuf::from(&path)),
+        compose,
         ..Default::default()
     };
     let linted = match lint_source(&text, &opts) {

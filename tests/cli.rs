@@ -263,9 +263,17 @@ fn ps_follows_script_and_package_json() {
     for source in ["Dockerfile:5", "Dockerfile:6", "package.json scripts.start"] {
         assert!(out.contains(source), "{source} missing:\n{out}");
     }
-    assert!(out.contains("docker-entrypoint.sh:7 execs the command"), "{out}");
+    assert!(
+        out.contains("docker-entrypoint.sh:7 execs the command"),
+        "{out}"
+    );
     insta::assert_snapshot!("ps_four_hops", out);
-    let v = json(&dsig(&["ps", "--format", "json", "testdata/ps-four-hops/Dockerfile"]));
+    let v = json(&dsig(&[
+        "ps",
+        "--format",
+        "json",
+        "testdata/ps-four-hops/Dockerfile",
+    ]));
     let argv0: Vec<&str> = v["hops"]
         .as_array()
         .unwrap()

@@ -284,6 +284,19 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
         }
     };
     let mut relation = Relation::Pid1;
+    if let Some(o) = &launch.runtime_init {
+        chain.hops.push(Hop {
+            argv: vec!["docker-init".into(), "--".into()],
+            kind: HopKind::Init {
+                name: "docker-init".into(),
+                group: false,
+            },
+            relation,
+            origin: o.clone(),
+            note: Some("the runtime's init (tini): forwards signals and reaps zombies".into()),
+        });
+        relation = Relation::Child;
+    }
     let mut pm_seen = false;
     for _ in 0..32 {
         if argv.is_empty() {
@@ -403,7 +416,10 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
             continue;
         }
         // the base image's own entrypoint script
-        if chain.hops.is_empty()
+        if chain
+            .hops
+            .iter()
+            .all(|h| matches!(h.kind, HopKind::Init { .. }))
             && ep_from_base
             && let Some(base) = launch.base
             && let Some(ep) = &base.entrypoint

@@ -22,8 +22,10 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     };
     // Only judge a launch the Dockerfile writes: an image that keeps its base
     // image's CMD (a REPL, a build image) is not an app.
-    let own =
-        |s: &Option<crate::model::Setting>| s.as_ref().is_some_and(|s| s.instruction.is_some());
+    let own = |s: &Option<crate::model::Setting>| {
+        s.as_ref()
+            .is_some_and(|s| !matches!(s.origin, Origin::BaseImage { .. }))
+    };
     if !own(&launch.cmd) && !own(&launch.entrypoint) {
         return vec![];
     }

@@ -70,7 +70,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         }
         Some((_, o)) => (
             cx.hop_span(chain.hops.len() - 1),
-            format!("STOPSIGNAL {stop} ({})", o.describe()),
+            format!("the stop signal {stop} ({})", o.describe()),
         ),
         None => (
             cx.hop_span(chain.hops.len() - 1),
