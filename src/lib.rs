@@ -7,6 +7,7 @@
 pub mod context;
 pub mod diagnostic;
 pub mod files;
+pub mod handlers;
 pub mod lines;
 pub mod lint;
 pub mod model;
