@@ -153,7 +153,20 @@ pub fn check(ctx: &Context, lang: Lang, entry: &str, preloads: &[String], signal
                 ));
             }
             w.entry_path = path.clone();
-            w.enqueue(path, text, 0, "");
+            let module_main = path.ends_with("/__main__.py") && norm(entry).ends_with(".py");
+            w.enqueue(path.clone(), text, 0, "");
+            if lang == Lang::Python && module_main {
+                // `python -m pkg.mod` imports pkg and pkg.mod before running
+                // pkg/mod/__main__.py.
+                let pkg = dir_of(&path);
+                let parts: Vec<&str> = pkg.split('/').collect();
+                for i in 1..=parts.len() {
+                    let init = format!("{}/__init__.py", parts[..i].join("/"));
+                    if let Some((p, text)) = first_existing(ctx, &[init]) {
+                        w.enqueue(p, text, 0, "");
+                    }
+                }
+            }
         }
         Err(why) => w.unsure.push(why),
     }
@@ -562,6 +575,11 @@ fn js_candidates(p: &str) -> Vec<String> {
     for e in JS_EXTS {
         v.push(format!("{index}.{e}"));
     }
+    // `require('./config')` may load JSON: data, found but not scanned.
+    if !p.is_empty() {
+        v.push(format!("{p}.json"));
+    }
+    v.push(format!("{index}.json"));
     v
 }
 
@@ -761,6 +779,10 @@ impl<'a> Walk<'a> {
             self.files.push(path.clone());
             let scan = match self.lang {
                 Lang::Node => {
+                    if ext_of(&path) == Some("json") && depth > 0 {
+                        self.files.pop();
+                        continue;
+                    }
                     if ext_of(&path).is_some_and(|e| !JS_EXTS.contains(&e)) {
                         self.unsure
                             .push(format!("{path} is not JavaScript or TypeScript"));

@@ -130,7 +130,9 @@ pub(super) fn scan(path: &str, text: &str) -> FileScan {
                 }
             }
             "from" if !after_dot => {
-                if let Some(spec) = str_at(t, k + 1) {
+                if let Some(spec) = str_at(t, k + 1)
+                    && !type_only(t, k)
+                {
                     import(&mut s, path, t, k + 1, spec);
                 }
             }
@@ -165,6 +167,24 @@ fn matching_open(t: &[Token], close: usize) -> Option<usize> {
         }
         i -= 1;
     }
+}
+
+/// Index of the `{` matching the `}` at `close`.
+fn matching_brace(t: &[Token], close: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for i in (close.saturating_sub(2_000)..=close).rev() {
+        match tok(t, i) {
+            Some(Tok::Punct('}')) => depth += 1,
+            Some(Tok::Punct('{')) => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Is the object before the `.` at `dot` visibly `process` (directly or as
@@ -246,11 +266,39 @@ fn process_use(s: &mut FileScan, path: &str, t: &[Token], k: usize) {
         && !(k >= 2 && matches!(tok(t, k - 2), Some(Tok::Punct('=' | '!' | '<' | '>'))));
     let closes = matches!(next, Some(Tok::Punct(')' | ',' | '}' | ';')) | None);
     let passed = matches!(prev, Some(Tok::Punct('(' | ',' | ':'))) && closes;
-    if (assigned && !matches!(next, Some(Tok::Punct('=')))) || passed {
+    // `const { env, argv } = process` takes values, not the listener methods.
+    let harmless_destructuring = assigned
+        && k >= 2
+        && punct(t, k - 2, '}')
+        && matching_brace(t, k - 2).is_some_and(|open| {
+            t[open..k - 2]
+                .iter()
+                .all(|x| !matches!(&x.tok, Tok::Ident(w) if METHODS.contains(&w.as_str()) || w == "emit"))
+        });
+    if (assigned && !harmless_destructuring && !matches!(next, Some(Tok::Punct('=')))) || passed {
         s.unsure.push(format!(
             "{path}:{line}: `process` is aliased or passed on; handlers may be registered through it"
         ));
     }
+}
+
+/// Is the `from` at `k` ending an `import type ...` / `export type ...`
+/// (erased by TypeScript, never loaded)?
+fn type_only(t: &[Token], k: usize) -> bool {
+    let mut j = k;
+    while j > 0 && k - j < 200 {
+        j -= 1;
+        match ident(t, j) {
+            Some("import" | "export") => {
+                return ident(t, j + 1) == Some("type")
+                    && !punct(t, j + 2, ',')
+                    && ident(t, j + 2) != Some("from");
+            }
+            _ if punct(t, j, ';') => return false,
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `require(...)` or `import(...)` at `k`.

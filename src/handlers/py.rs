@@ -181,7 +181,7 @@ impl Py<'_> {
     /// Dotted name from `j`: the name and the index after it.
     fn dotted(t: &[Token], mut j: usize) -> (String, usize) {
         let mut name = String::new();
-        while let Some(w) = ident(t, j) {
+        while let Some(w) = ident(t, j).filter(|w| *w != "import") {
             name.push_str(w);
             if punct(t, j + 1, '.') && ident(t, j + 2).is_some() {
                 name.push('.');
