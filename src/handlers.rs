@@ -211,18 +211,11 @@ pub fn server_handles(prog: &str) -> Option<&'static str> {
         "hypercorn" => Some("hypercorn: SIGTERM and SIGINT start a graceful shutdown"),
         "daphne" => Some("daphne: runs Twisted's reactor, which stops on SIGTERM and SIGINT"),
         "celery" => {
+            // Only the worker and beat subcommands are long-running services;
+            // without arguments the caller did not pass them.
             let rest: Vec<&str> = words.collect();
-            let sub = rest.iter().find(|w| !w.starts_with('-') && **w != "celery");
-            // Options with values (`-A proj`) come before the subcommand.
-            let plain: Vec<&&str> = rest
-                .iter()
-                .filter(|w| matches!(**w, "worker" | "beat"))
-                .collect();
-            if rest.is_empty() || !plain.is_empty() || sub.is_none() {
-                Some("celery worker/beat: SIGTERM is a warm shutdown (running tasks finish)")
-            } else {
-                None
-            }
+            (rest.is_empty() || rest.iter().any(|w| matches!(*w, "worker" | "beat")))
+                .then_some("celery worker/beat: SIGTERM is a warm shutdown (running tasks finish)")
         }
         _ => None,
     }
@@ -835,7 +828,11 @@ impl<'a> Walk<'a> {
                 .map(|(l, h)| (path.to_string(), l, h)),
         );
         self.literals.extend(scan.literals);
-        self.unsure.extend(scan.unsure);
+        for why in scan.unsure {
+            if !self.unsure.contains(&why) {
+                self.unsure.push(why);
+            }
+        }
         self.resets.extend(scan.resets);
     }
 

@@ -50,7 +50,15 @@ const MAYBE: &[&str] = &[
     "signal-exit",
     "async-exit-hook",
     "node-cleanup",
+    "egg",
+    "egg-cluster",
+    "@midwayjs/bootstrap",
+    "@slack/bolt",
 ];
+
+/// Package name prefixes of the same kind (Apollo Server stops itself on
+/// SIGINT/SIGTERM by default, then re-raises the signal).
+const MAYBE_PREFIX: &[&str] = &["apollo-server", "@apollo/server"];
 
 /// Words in a package name that suggest a shutdown helper.
 const SUSPECT: &[&str] = &[
@@ -432,9 +440,14 @@ pub(super) fn package(s: &mut FileScan, spec: &str, path: &str, line: usize, t: 
         }
         "close-with-grace" => library(s, path, line, t, name, &[]),
         n if INERT.contains(&n) => {}
-        n if MAYBE.contains(&n) || SUSPECT.iter().any(|w| n.contains(w)) => s.unsure.push(format!(
-            "{path}:{line}: `{n}` may install its own signal handlers"
-        )),
+        n if MAYBE.contains(&n)
+            || MAYBE_PREFIX.iter().any(|p| n.starts_with(p))
+            || SUSPECT.iter().any(|w| n.contains(w)) =>
+        {
+            s.unsure.push(format!(
+                "{path}:{line}: `{n}` may install its own signal handlers"
+            ))
+        }
         _ => {}
     }
 }

@@ -177,6 +177,7 @@ fn scan_template(c: &[char], mut i: usize, line: &mut usize) -> (String, usize, 
 
 /// Tokens of a JavaScript or TypeScript file.
 pub fn js(src: &str) -> Lexed {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let c: Vec<char> = src.chars().collect();
     let n = c.len();
     let mut out = Lexed::default();
@@ -309,6 +310,7 @@ fn py_prefix(word: &str) -> Option<bool> {
 
 /// Tokens of a Python file.
 pub fn py(src: &str) -> Lexed {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let c: Vec<char> = src.chars().collect();
     let n = c.len();
     let mut out = Lexed::default();

@@ -321,6 +321,7 @@ fn node_registration_forms() {
         "const process = require('process'); process.on('SIGTERM', f)",
         "import process from 'node:process'; process.on('SIGTERM', f)",
         "process.on('SIGTERM' as NodeJS.Signals, f)",
+        "\u{feff}#!/usr/bin/env node\r\nprocess.on('SIGTERM', f)\r\n",
     ] {
         let v = js_src(src);
         assert!(matches!(v, Verdict::Handles(_)), "{src}: {v:?}");
@@ -370,6 +371,10 @@ fn node_unsure_forms() {
         (
             "import gs from 'fastify-graceful-shutdown'",
             "fastify-graceful-shutdown",
+        ),
+        (
+            "const { ApolloServer } = require('@apollo/server')",
+            "@apollo/server",
         ),
         (
             "const s = 'unterminated\nprocess.on('SIGINT', f)",
@@ -770,4 +775,38 @@ fn lexer_python_strings() {
     let last = l.toks.last().unwrap();
     assert_eq!((&last.tok, last.line), (&Tok::Ident("z".into()), 4));
     assert!(lex::py("x = '''open").trouble.is_some());
+}
+
+/// Development check: the scanners should read real code without trouble.
+/// `LEX_CORPUS=/usr/lib/python3.11 cargo test corpus_lex_trouble -- --ignored --nocapture`
+#[test]
+#[ignore]
+fn corpus_lex_trouble() {
+    let root = std::env::var("LEX_CORPUS").unwrap();
+    let mut n = 0;
+    let mut bad = 0;
+    for entry in ignore::WalkBuilder::new(&root)
+        .hidden(false)
+        .build()
+        .flatten()
+    {
+        let p = entry.path();
+        let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let Ok(text) = std::fs::read_to_string(p) else {
+            continue;
+        };
+        let lexed = match ext {
+            "js" | "mjs" | "cjs" | "ts" => lex::js(&text),
+            "py" => lex::py(&text),
+            _ => continue,
+        };
+        n += 1;
+        if let Some((line, what)) = lexed.trouble {
+            bad += 1;
+            if bad <= 30 {
+                println!("{}:{line}: {what}", p.display());
+            }
+        }
+    }
+    println!("{bad} of {n} files with trouble");
 }
