@@ -176,8 +176,8 @@ pub fn check(ctx: &Context, lang: Lang, entry: &str, preloads: &[String], signal
 
 /// Parse a node or python command line (argv after the interpreter) into
 /// the entry file and the preloads. Paths are returned as written, without
-/// a leading `./`; mapping them from WORKDIR into the context is the
-/// caller's job. `node .` gives `package_main` (or `index.js`);
+/// `./` segments (absolute ones stay absolute); mapping them from WORKDIR
+/// into the context is the caller's job. `node .` gives `package_main` (or `index.js`);
 /// `python -m pkg.mod` gives `pkg/mod.py` ([`check`] also tries
 /// `pkg/mod/__main__.py`). `None` when there is no entry file: `-e`/`-c`
 /// code, stdin, a REPL, `--test`, or `python -m` of a server listed in
@@ -379,7 +379,7 @@ fn node_entry(args: &[String], package_main: Option<&str>) -> Option<(String, Ve
     if entry == "inspect" {
         return None; // `node inspect app.js`: the debugger
     }
-    let entry = norm(entry);
+    let entry = as_written(entry);
     let entry = if entry.is_empty() || entry == "." {
         norm(package_main.unwrap_or("index.js"))
     } else {
@@ -401,7 +401,7 @@ fn python_entry(args: &[String]) -> Option<(String, Vec<String>)> {
             return None;
         }
         if a == "--" {
-            return args.get(i + 1).map(|s| (norm(s), Vec::new()));
+            return args.get(i + 1).map(|s| (as_written(s), Vec::new()));
         }
         if a == "--check-hash-based-pycs" {
             i += 2;
@@ -442,7 +442,7 @@ fn python_entry(args: &[String]) -> Option<(String, Vec<String>)> {
             i += if consumed_next { 2 } else { 1 };
             continue;
         }
-        return Some((norm(a), Vec::new()));
+        return Some((as_written(a), Vec::new()));
     }
     None
 }
@@ -494,7 +494,19 @@ fn is_signal_name(s: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
 }
 
-/// Strip `./` and duplicate slashes; keep `..` (reading refuses it).
+/// A command-line path without `./` segments, absolute paths kept absolute
+/// (the caller maps them into the context).
+fn as_written(p: &str) -> String {
+    let n = norm(p);
+    if p.starts_with('/') {
+        format!("/{n}")
+    } else {
+        n
+    }
+}
+
+/// Strip `./`, duplicate slashes and a leading `/`; keep `..` (reading
+/// refuses it).
 fn norm(p: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
     for part in p.trim_start_matches('/').split('/') {

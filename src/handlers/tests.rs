@@ -683,6 +683,7 @@ fn node_entry_of() {
         e(&["--env-file", ".env", "--", "a.js"], None),
         pair("a.js", &[])
     );
+    assert_eq!(e(&["/app/server.js"], None), pair("/app/server.js", &[]));
     assert_eq!(e(&["-e", "console.log(1)"], None), None);
     assert_eq!(e(&["--eval=1"], None), None);
     assert_eq!(e(&["--test"], None), None);
@@ -694,6 +695,7 @@ fn node_entry_of() {
 fn python_entry_of() {
     let e = |args: &[&str]| entry_of(Lang::Python, &strings(args), None).map(|(e, _)| e);
     assert_eq!(e(&["-u", "app.py"]).as_deref(), Some("app.py"));
+    assert_eq!(e(&["/srv/./app.py"]).as_deref(), Some("/srv/app.py"));
     assert_eq!(
         e(&[
             "-uB",
