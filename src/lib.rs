@@ -9,6 +9,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod files;
 pub mod fix;
+pub mod handlers;
 pub mod lines;
 pub mod lint;
 pub mod model;
