@@ -91,7 +91,11 @@ fn copies(df: &Dockerfile, stages: &[Stage], idx: usize) -> (Vec<Copy>, String) 
                     continue;
                 }
                 let (dest, sources) = words.split_last().unwrap();
-                let dest_is_dir = dest.ends_with('/') || sources.len() > 1;
+                let dest_is_dir = dest.ends_with('/')
+                    || sources.len() > 1
+                    || matches!(dest.as_str(), "." | "..")
+                    || dest.ends_with("/.")
+                    || dest.ends_with("/..");
                 out.push(Copy {
                     sources: sources.to_vec(),
                     dest: join(&workdir, dest),
@@ -319,6 +323,15 @@ mod tests {
                 "FROM a\nCOPY [\"docker-entrypoint.sh\", \"/entrypoint.sh\"]\n",
                 files,
                 "/entrypoint.sh"
+            )
+            .as_deref(),
+            Some("docker-entrypoint.sh")
+        );
+        assert_eq!(
+            prog(
+                "FROM a\nWORKDIR /app\nCOPY docker-entrypoint.sh .\n",
+                files,
+                "/app/docker-entrypoint.sh"
             )
             .as_deref(),
             Some("docker-entrypoint.sh")

@@ -7,6 +7,7 @@ use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::model::{Chain, Launch, Origin, Stage};
 use crate::parse::Dockerfile;
 
+pub mod app_no_sigterm_handler;
 pub mod background_main_process;
 pub mod daemonizing_main_process;
 pub mod entrypoint_no_exec;
@@ -133,6 +134,7 @@ pub static RULES: &[&Rule] = &[
     &keepalive_pid1::RULE,
     &daemonizing_main_process::RULE,
     &stopsignal_mismatch::RULE,
+    &app_no_sigterm_handler::RULE,
     &init_cannot_help::RULE,
 ];
 
