@@ -92,6 +92,10 @@ pub enum HopKind {
         shell: Option<ShellKind>,
         /// The script sets a trap.
         trap: bool,
+        /// Every command that may end the script (see `script::ScriptInfo`).
+        sites: Vec<super::script::Site>,
+        /// Index of `site` in `sites`.
+        main: Option<usize>,
     },
     PackageManager {
         pm: PackageManager,
@@ -436,6 +440,8 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
                     site: None,
                     shell: None,
                     trap: false,
+                    sites: Vec::new(),
+                    main: None,
                 },
                 relation,
                 origin: origin.clone(),
@@ -496,6 +502,8 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
                     site: site.clone(),
                     shell: Some(kind),
                     trap: info.has_trap,
+                    sites: info.sites.clone(),
+                    main: info.main,
                 },
                 relation,
                 origin: origin.clone(),

@@ -58,7 +58,8 @@ pub fn is_shell(name: &str) -> bool {
 pub fn analyze_script(text: &str) -> ScriptInfo {
     let a = shell::analyze(text);
     let mut sites = Vec::new();
-    collect(text, 0, &mut sites, 0);
+    let funcs = a.function_bodies(text);
+    collect(text, 0, &funcs, Some(&a), &mut sites, 0);
     let main = sites
         .iter()
         .rposition(|s| s.raw.iter().any(|w| is_all_args(w)))
@@ -77,33 +78,62 @@ pub fn is_all_args(w: &str) -> bool {
     matches!(w, "\"$@\"" | "$@" | "\"${@}\"" | "${@}")
 }
 
-fn collect(full: &str, offset: usize, out: &mut Vec<Site>, depth: usize) {
+/// Functions defined in the script: name and body span.
+type Funcs = [(String, Span)];
+
+fn collect(
+    full: &str,
+    offset: usize,
+    funcs: &Funcs,
+    pre: Option<&shell::Analysis>,
+    out: &mut Vec<Site>,
+    depth: usize,
+) {
     if depth > 8 {
         return;
     }
     let text = &full[offset..];
-    let a = shell::analyze(text);
+    let own;
+    let a = match pre {
+        Some(a) => a,
+        None => {
+            own = shell::analyze(text);
+            &own
+        }
+    };
     let Some(m) = a.main_command() else { return };
+    // the body of a function called as the main command (`main "$@"`);
+    // the last definition before the call wins, as in the shell
+    let body_of = |name: &str| {
+        funcs
+            .iter()
+            .rfind(|(n, b)| n == name && b.start < offset + m.span.start)
+            .or_else(|| funcs.iter().rfind(|(n, _)| n == name))
+            .map(|(_, b)| *b)
+    };
     let span = Span::new(offset + m.span.start, offset + m.span.end);
     match m.kind {
         CommandKind::Compound if !is_loop(&text[m.span.start..m.span.end]) => {
-            let blocks = shell::blocks(text, m.span);
+            let blocks = a.blocks(text, m.span);
             if blocks.is_empty() {
                 return;
             }
             for b in blocks {
-                collect_block(full, offset + b.start, offset + b.end, out, depth + 1);
+                collect_block(
+                    full,
+                    offset + b.start,
+                    offset + b.end,
+                    funcs,
+                    out,
+                    depth + 1,
+                );
             }
         }
-        CommandKind::Simple
-            if !m.exec
-                && m.name()
-                    .is_some_and(|n| shell::function_body(full, n).is_some()) =>
-        {
-            // a function defined anywhere before (`main "$@"`)
-            let name = m.name().unwrap_or_default().to_string();
-            if let Some(body) = shell::function_body(full, &name) {
-                collect_block(full, body.start, body.end, out, depth + 1);
+        CommandKind::Simple if !m.exec && m.name().and_then(body_of).is_some() => {
+            if let Some(body) = m.name().and_then(body_of)
+                && !(body.start <= offset && offset < body.end && depth > 4)
+            {
+                collect_block(full, body.start, body.end, funcs, out, depth + 1);
             }
         }
         _ => {
@@ -137,10 +167,17 @@ pub fn is_loop(text: &str) -> bool {
 }
 
 /// Analyse a block `[start, end)` of the full text on its own.
-fn collect_block(full: &str, start: usize, end: usize, out: &mut Vec<Site>, depth: usize) {
+fn collect_block(
+    full: &str,
+    start: usize,
+    end: usize,
+    funcs: &Funcs,
+    out: &mut Vec<Site>,
+    depth: usize,
+) {
     let mut sub = Vec::new();
     let block = &full[..end];
-    collect(block, start, &mut sub, depth);
+    collect(block, start, funcs, None, &mut sub, depth);
     // spans and lines are already relative to `full` (same prefix)
     out.extend(sub);
 }

@@ -64,15 +64,20 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         let HopKind::Script {
             path: Some(rel),
             shell,
+            sites,
+            main,
             ..
         } = &hop.kind
         else {
             continue;
         };
-        let Some(text) = cx.context.read(rel) else {
-            continue;
+        let info = crate::model::script::ScriptInfo {
+            interpreter: None,
+            sites: sites.clone(),
+            main: *main,
+            has_trap: false,
+            has_errors: false,
         };
-        let info = script::analyze_script(&text);
         let shell_name = shell.map(|s| s.display()).unwrap_or("sh");
         let is_pid1 = matches!(hop.relation, Relation::Pid1 | Relation::Exec);
         let init = chain.init_before(i).map(|h| h.program().to_string());

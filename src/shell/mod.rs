@@ -89,7 +89,28 @@ pub struct Analysis {
     pub has_trap: bool,
     /// Names of the functions defined anywhere in the text, in source order.
     pub functions: Vec<String>,
+    /// The syntax tree, kept so blocks and function bodies can be found
+    /// without parsing the text again.
+    pub tree: Parsed,
 }
+
+/// A syntax tree; equal to any other (it is a cache, not a value).
+#[derive(Clone, Default)]
+pub struct Parsed(Option<Tree>);
+
+impl std::fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Parsed")
+    }
+}
+
+impl PartialEq for Parsed {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Parsed {}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ShellFlavor {
@@ -247,6 +268,7 @@ pub fn analyze(text: &str) -> Analysis {
             has_errors: true,
             has_trap: false,
             functions: Vec::new(),
+            tree: Parsed(None),
         };
     };
     let root = tree.root_node();
@@ -259,6 +281,7 @@ pub fn analyze(text: &str) -> Analysis {
         has_errors,
         has_trap,
         functions,
+        tree: Parsed(Some(tree)),
     }
 }
 
@@ -881,9 +904,31 @@ fn sets_trap(words: &[Word]) -> bool {
 /// subshell, and of a loop. Each block's span runs from its first statement
 /// to its last, so it can be analysed on its own with [`analyze`].
 pub fn blocks(text: &str, span: Span) -> Vec<Span> {
-    let Some(tree) = parse(text) else {
-        return Vec::new();
-    };
+    match parse(text) {
+        Some(tree) => blocks_in(&tree, text, span),
+        None => Vec::new(),
+    }
+}
+
+impl Analysis {
+    /// [`blocks`] without parsing again (`text` must be the analysed text).
+    pub fn blocks(&self, text: &str, span: Span) -> Vec<Span> {
+        match &self.tree.0 {
+            Some(t) => blocks_in(t, text, span),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`function_bodies`] without parsing again.
+    pub fn function_bodies(&self, text: &str) -> Vec<(String, Span)> {
+        match &self.tree.0 {
+            Some(t) => function_bodies_in(t, text),
+            None => Vec::new(),
+        }
+    }
+}
+
+fn blocks_in(tree: &Tree, text: &str, span: Span) -> Vec<Span> {
     let cx = Cx { text };
     let root = tree.root_node();
     let Some(mut node) = root.descendant_for_byte_range(span.start, span.end) else {
@@ -908,6 +953,46 @@ pub fn blocks(text: &str, span: Span) -> Vec<Span> {
     let mut out = Vec::new();
     cx.collect_blocks(node, &mut out);
     out
+}
+
+/// Every function `text` defines, with the span of the statements inside its
+/// braces (a later definition of the same name comes later in the list).
+pub fn function_bodies(text: &str) -> Vec<(String, Span)> {
+    match parse(text) {
+        Some(tree) => function_bodies_in(&tree, text),
+        None => Vec::new(),
+    }
+}
+
+fn function_bodies_in(tree: &Tree, text: &str) -> Vec<(String, Span)> {
+    let cx = Cx { text };
+    let mut out = Vec::new();
+    let mut cursor = tree.root_node().walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "function_definition"
+            && let Some(n) = node.child_by_field_name("name")
+            && let Some(body) = node.child_by_field_name("body")
+        {
+            let s = cx.span(n);
+            let mut blocks = Vec::new();
+            cx.collect_blocks(body, &mut blocks);
+            if let Some(b) = blocks.into_iter().next() {
+                out.push((text[s.start..s.end].to_string(), b));
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
 }
 
 /// The statements inside the braces of function `name`, if `text` defines it.
