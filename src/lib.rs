@@ -4,11 +4,14 @@
 //! launch chain of the stage that runs) → [`rules`] (diagnostics) →
 //! [`report`] (renderers).
 
+pub mod compose;
 pub mod config;
 pub mod context;
 pub mod diagnostic;
 pub mod docs;
 pub mod files;
+pub mod fix;
+pub mod handlers;
 pub mod lines;
 pub mod lint;
 pub mod model;

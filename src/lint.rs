@@ -13,9 +13,16 @@ pub struct LintOptions {
     pub target: Option<String>,
     /// The build context (default: the Dockerfile's directory).
     pub context: Option<PathBuf>,
+    /// The Dockerfile's path on disk, to find the compose services that
+    /// build it (none for stdin).
+    pub dockerfile_path: Option<PathBuf>,
+    /// `--compose FILE`; else compose.yaml & co. beside the Dockerfile.
+    pub compose: Option<PathBuf>,
     pub model: ModelOptions,
-    /// The container runtime provides an init (`docker run --init`): DSIG005 does not apply.
-    pub runtime_init: bool,
+    /// The container runtime provides an init (`docker run --init`), and
+    /// where that is said (e.g. `.dsig.yaml: init: true`); a compose
+    /// service's `init` overrides it.
+    pub runtime_init: Option<String>,
     /// Inline ignores, configured ignores and severities.
     pub filter: crate::suppress::Filter,
 }
@@ -29,6 +36,23 @@ pub struct Linted {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Context files as the stage that runs sees them.
+struct ContextFiles<'a> {
+    df: &'a Dockerfile,
+    stages: &'a [Stage],
+    stage: usize,
+    ctx: &'a Context,
+}
+
+impl model::chain::Locate for ContextFiles<'_> {
+    fn program(&self, program: &str) -> Option<model::copies::Located> {
+        model::copies::locate_program(self.df, self.stages, self.stage, self.ctx, program)
+    }
+    fn file(&self, path: &str) -> Option<model::copies::Located> {
+        model::copies::locate_file(self.df, self.stages, self.stage, self.ctx, path)
+    }
+}
+
 /// Lint Dockerfile text. `Err` only when `--target` names no stage.
 pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
     let df = parse::parse(src);
@@ -40,9 +64,38 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
         }
         (None, None)
     } else {
-        let idx = model::target_stage(&stages, opts.target.as_deref())?;
-        let l = model::launch(&df, &stages, idx, &opts.model);
-        let c = model::chain::build(&l, &ctx);
+        let service = match &opts.dockerfile_path {
+            Some(p) => {
+                crate::compose::services_for(p, opts.compose.as_deref(), opts.context.as_deref())?
+                    .and_then(|f| {
+                        let path = f.path.clone();
+                        f.services.into_iter().next().map(|s| (path, s))
+                    })
+            }
+            None => None,
+        };
+        let target = opts
+            .target
+            .clone()
+            .or_else(|| service.as_ref().and_then(|(_, s)| s.target.clone()));
+        let idx = model::target_stage(&stages, target.as_deref())?;
+        let mut l = model::launch(&df, &stages, idx, &opts.model);
+        if let Some(said) = &opts.runtime_init {
+            l.runtime_init = Some(model::Origin::File {
+                path: said.clone(),
+                line: None,
+            });
+        }
+        if let Some((path, svc)) = &service {
+            model::apply_compose(&mut l, path, svc);
+        }
+        let files = ContextFiles {
+            df: &df,
+            stages: &stages,
+            stage: idx,
+            ctx: &ctx,
+        };
+        let c = model::chain::build_with(&l, &ctx, &files);
         (Some(l), Some(c))
     };
     let cx = RuleContext {
@@ -52,7 +105,6 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
         launch: launch.as_ref(),
         chain: chain.as_ref(),
         context: &ctx,
-        options: opts,
     };
     let diagnostics = crate::suppress::apply(src, &df, rules::run_all(&cx), &opts.filter);
     Ok(Linted {

@@ -101,6 +101,11 @@ enum Command {
         /// The build context (default: each Dockerfile's directory).
         #[arg(long)]
         context: Option<PathBuf>,
+        /// A compose file whose services build the Dockerfile (default:
+        /// compose.yaml, compose.yml, docker-compose.yml or
+        /// docker-compose.yaml beside it).
+        #[arg(long)]
+        compose: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "auto")]
         color: Color,
         /// Report `# dsig ignore=` comments that suppressed nothing (DSIG900).
@@ -116,6 +121,8 @@ enum Command {
         target: Option<String>,
         #[arg(long)]
         context: Option<PathBuf>,
+        #[arg(long)]
+        compose: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: ListFormat,
         #[command(flatten)]
@@ -145,6 +152,7 @@ struct LintRequest {
     output: Option<PathBuf>,
     fail_level: Option<FailLevel>,
     context: Option<PathBuf>,
+    compose: Option<PathBuf>,
     color: Color,
     warn_unused_ignores: bool,
     config: ConfigArgs,
@@ -167,6 +175,7 @@ fn main() -> ExitCode {
             output,
             fail_level,
             context,
+            compose,
             color,
             warn_unused_ignores,
             config,
@@ -177,6 +186,7 @@ fn main() -> ExitCode {
             output,
             fail_level,
             context,
+            compose,
             color,
             warn_unused_ignores,
             config,
@@ -185,9 +195,10 @@ fn main() -> ExitCode {
             path,
             target,
             context,
+            compose,
             format,
             config,
-        } => ps(path, target, context, format, config),
+        } => ps(path, target, context, compose, format, config),
         Command::Rules { format } => rules(format),
         Command::Explain { code } => match dsig::rules::find(&code) {
             Some(r) => {
@@ -265,7 +276,9 @@ fn options(
         ..Default::default()
     };
     if let Some(c) = cfg.map(|l| &l.config) {
-        o.runtime_init = c.init;
+        o.runtime_init = cfg
+            .filter(|_| c.init)
+            .map(|l| format!("{}: init: true", l.path.display()));
         o.model = ModelOptions {
             shells: c
                 .shells
@@ -322,12 +335,17 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
         message,
     })?;
     let cfg = job.config.as_deref();
-    let opts = options(
+    let mut opts = options(
         cfg,
         &req.target,
         req.context.clone().or(dir),
         req.warn_unused_ignores,
     );
+    opts.dockerfile_path = match &job.input {
+        Input::File(p) => Some(p.clone()),
+        _ => None,
+    };
+    opts.compose = req.compose.clone();
     let linted = lint_source(&text, &opts).map_err(|message| FileError {
         path: name.clone(),
         message,
@@ -469,6 +487,7 @@ fn ps(
     path: Option<String>,
     target: Option<String>,
     context: Option<PathBuf>,
+    compose: Option<PathBuf>,
     format: ListFormat,
     config: ConfigArgs,
 ) -> ExitCode {
@@ -506,7 +525,9 @@ fn ps(
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
-    let opts = options(cfg.as_deref(), &target, context.or(dir), false);
+    let mut opts = options(cfg.as_deref(), &target, context.or(dir), false);
+    opts.dockerfile_path = (path != "-").then(|| PathBuf::from(&path));
+    opts.compose = compose;
     let linted = match lint_source(&text, &opts) {
         Ok(l) => l,
         Err(m) => {

@@ -256,6 +256,34 @@ fn ps_shows_the_tree() {
 }
 
 #[test]
+fn ps_follows_script_and_package_json() {
+    let o = dsig(&["ps", "testdata/ps-four-hops/Dockerfile"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for source in ["Dockerfile:5", "Dockerfile:6", "package.json scripts.start"] {
+        assert!(out.contains(source), "{source} missing:\n{out}");
+    }
+    assert!(
+        out.contains("docker-entrypoint.sh:7 execs the command"),
+        "{out}"
+    );
+    insta::assert_snapshot!("ps_four_hops", out);
+    let v = json(&dsig(&[
+        "ps",
+        "--format",
+        "json",
+        "testdata/ps-four-hops/Dockerfile",
+    ]));
+    let argv0: Vec<&str> = v["hops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["argv"][0].as_str().unwrap())
+        .collect();
+    assert_eq!(argv0, ["docker-entrypoint.sh", "npm", "sh", "node"]);
+}
+
+#[test]
 fn target_selects_a_stage() {
     let f = "testdata/rules/DSIG004/pass-npm-in-build-stage/Dockerfile";
     let o = dsig(&["lint", "--format", "json", "--target", "build", f]);

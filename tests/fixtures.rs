@@ -11,6 +11,7 @@ fn lint_dir(dir: &Path) -> (String, Vec<&'static str>) {
     let src = std::fs::read_to_string(dir.join("Dockerfile")).unwrap();
     let opts = LintOptions {
         context: Some(dir.to_path_buf()),
+        dockerfile_path: Some(dir.join("Dockerfile")),
         ..Default::default()
     };
     let linted = lint_source(&src, &opts).unwrap();

@@ -99,7 +99,7 @@ fn every_rule_has_a_checked_page() {
             for o in &ex.options {
                 match o.as_str() {
                     "warn-unused-ignores" => opts.filter.warn_unused_ignores = true,
-                    "init" => opts.runtime_init = true,
+                    "init" => opts.runtime_init = Some(".dsig.yaml: init: true".into()),
                     _ => panic!("{} line {}: unknown example option {o}", rule.code, ex.line),
                 }
             }

@@ -80,8 +80,23 @@ pub enum HopKind {
         /// `tini -g` or dumb-init's default group mode.
         group: bool,
     },
-    /// An entrypoint script; `execs` whether it ends with `exec "$@"`.
-    Script { execs: Option<bool> },
+    /// An entrypoint script; `execs` whether the command that starts the
+    /// main process is exec'd.
+    Script {
+        execs: Option<bool>,
+        /// The script in the build context (path relative to it), when read.
+        path: Option<String>,
+        /// The command in the script that starts the main process.
+        site: Option<super::script::Site>,
+        /// The shell that runs the script.
+        shell: Option<ShellKind>,
+        /// The script sets a trap.
+        trap: bool,
+        /// Every command that may end the script (see `script::ScriptInfo`).
+        sites: Vec<super::script::Site>,
+        /// Index of `site` in `sites`.
+        main: Option<usize>,
+    },
     PackageManager {
         pm: PackageManager,
         /// The script name (`start`), when run through a script.
@@ -210,8 +225,33 @@ const INITS: &[&str] = &[
     "docker-init",
 ];
 
+/// Finds the build-context file behind an in-image program or path.
+pub trait Locate {
+    /// A program as run (absolute, WORKDIR-relative, or looked up on PATH).
+    fn program(&self, program: &str) -> Option<super::copies::Located>;
+    /// A file argument, relative to WORKDIR.
+    fn file(&self, path: &str) -> Option<super::copies::Located>;
+}
+
+/// No build context files are known.
+pub struct NoFiles;
+
+impl Locate for NoFiles {
+    fn program(&self, _: &str) -> Option<super::copies::Located> {
+        None
+    }
+    fn file(&self, _: &str) -> Option<super::copies::Located> {
+        None
+    }
+}
+
 /// Build the predicted chain for a launch configuration.
 pub fn build(launch: &Launch, ctx: &Context) -> Chain {
+    build_with(launch, ctx, &NoFiles)
+}
+
+/// Build the predicted chain, reading entrypoint scripts from the context.
+pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
     let mut chain = Chain::default();
     let mut argv: Vec<String> = Vec::new();
     let mut origin = Origin::Default;
@@ -248,6 +288,19 @@ pub fn build(launch: &Launch, ctx: &Context) -> Chain {
         }
     };
     let mut relation = Relation::Pid1;
+    if let Some(o) = &launch.runtime_init {
+        chain.hops.push(Hop {
+            argv: vec!["docker-init".into(), "--".into()],
+            kind: HopKind::Init {
+                name: "docker-init".into(),
+                group: false,
+            },
+            relation,
+            origin: o.clone(),
+            note: Some("the runtime's init (tini): forwards signals and reaps zombies".into()),
+        });
+        relation = Relation::Child;
+    }
     let mut pm_seen = false;
     for _ in 0..32 {
         if argv.is_empty() {
@@ -367,7 +420,10 @@ pub fn build(launch: &Launch, ctx: &Context) -> Chain {
             continue;
         }
         // the base image's own entrypoint script
-        if chain.hops.is_empty()
+        if chain
+            .hops
+            .iter()
+            .all(|h| matches!(h.kind, HopKind::Init { .. }))
             && ep_from_base
             && let Some(base) = launch.base
             && let Some(ep) = &base.entrypoint
@@ -378,7 +434,15 @@ pub fn build(launch: &Launch, ctx: &Context) -> Chain {
             let execs = base.entrypoint_execs;
             chain.hops.push(Hop {
                 argv: vec![argv[0].clone()],
-                kind: HopKind::Script { execs },
+                kind: HopKind::Script {
+                    execs,
+                    path: None,
+                    site: None,
+                    shell: None,
+                    trap: false,
+                    sites: Vec::new(),
+                    main: None,
+                },
                 relation,
                 origin: origin.clone(),
                 note: Some(match execs {
@@ -405,6 +469,113 @@ pub fn build(launch: &Launch, ctx: &Context) -> Chain {
                 Some(false) => Relation::Child,
                 None => Relation::Unknown,
             };
+            continue;
+        }
+        // an entrypoint script from the build context
+        if let Some((rel, text, args)) = context_script(&argv, ctx, files) {
+            let info = super::script::analyze_script(&text);
+            let interp = info.interpreter.clone().unwrap_or_else(|| "sh".into());
+            let kind = match interp.as_str() {
+                "bash" => ShellKind::Bash,
+                "dash" => ShellKind::Dash,
+                "ash" | "busybox" => ShellKind::Busybox,
+                _ => launch.bin_sh,
+            };
+            let site = info.main.map(|i| info.sites[i].clone());
+            let execs = site.as_ref().map(|s| s.exec && !s.background);
+            let note = match &site {
+                Some(s) if s.exec => format!("{rel}:{} execs the command", s.line),
+                Some(s) if s.background => {
+                    format!("{rel}:{} starts the command in the background", s.line)
+                }
+                Some(s) => format!(
+                    "{rel}:{} runs the command without exec: the script's shell stays as its parent",
+                    s.line
+                ),
+                None => format!("{rel}: no command that starts the main process was found"),
+            };
+            chain.hops.push(Hop {
+                argv: argv[..argv.len() - args.len()].to_vec(),
+                kind: HopKind::Script {
+                    execs,
+                    path: Some(rel.clone()),
+                    site: site.clone(),
+                    shell: Some(kind),
+                    trap: info.has_trap,
+                    sites: info.sites.clone(),
+                    main: info.main,
+                },
+                relation,
+                origin: origin.clone(),
+                note: Some(note),
+            });
+            let Some(site) = site.filter(|s| matches!(s.kind, CommandKind::Simple)) else {
+                chain.incomplete = Some(format!("{rel}: the main command is not a simple command"));
+                return chain;
+            };
+            let mut next: Vec<String> = Vec::new();
+            for (w, raw) in site.words.iter().zip(&site.raw) {
+                if super::script::is_all_args(raw) {
+                    next.extend(args.iter().cloned());
+                } else {
+                    next.push(w.clone());
+                }
+            }
+            if site.exec && !next.is_empty() {
+                next.remove(0);
+            }
+            if next.is_empty() {
+                chain.incomplete = Some(format!("{rel}:{}: the command is empty", site.line));
+                return chain;
+            }
+            // `exec "$@"` runs CMD: its origin is the CMD line
+            let runs_args = site
+                .raw
+                .iter()
+                .find(|w| *w != "exec")
+                .is_some_and(|w| super::script::is_all_args(w));
+            origin = match (&cmd_origin, runs_args) {
+                (Some(o), true) if !args.is_empty() => o.clone(),
+                _ => Origin::File {
+                    path: rel,
+                    line: Some(site.line),
+                },
+            };
+            ep_left = 0;
+            argv = next;
+            relation = if site.exec && !site.background {
+                Relation::Exec
+            } else {
+                Relation::Child
+            };
+            continue;
+        }
+        // su/runuser stay the parent of what they run; sudo relays signals
+        if let Some((rest, shell_c)) = parent_wrapper(&prog, &argv[1..]) {
+            chain.hops.push(Hop {
+                argv: argv[..argv.len() - rest.len().min(argv.len() - 1)].to_vec(),
+                kind: HopKind::Wrapper { name: prog.clone() },
+                relation,
+                origin: origin.clone(),
+                note: Some(if prog == "sudo" {
+                    "sudo relays SIGTERM and SIGINT to the command and stays its parent".into()
+                } else {
+                    format!("{prog} stays the parent of the command")
+                }),
+            });
+            if rest.is_empty() {
+                chain.incomplete = Some(format!("{prog}: no command"));
+                return chain;
+            }
+            argv = if shell_c {
+                let mut v = vec!["sh".to_string(), "-c".to_string()];
+                v.extend(rest);
+                v
+            } else {
+                rest
+            };
+            ep_left = 0;
+            relation = Relation::Child;
             continue;
         }
         // package managers
@@ -488,6 +659,113 @@ pub fn build(launch: &Launch, ctx: &Context) -> Chain {
     }
     chain.incomplete = Some("the chain is too deep".into());
     chain
+}
+
+/// A shell script from the build context that `argv` runs, with its text
+/// and the arguments it gets: `/entrypoint.sh args` or `sh entrypoint.sh args`.
+fn context_script(
+    argv: &[String],
+    ctx: &Context,
+    files: &dyn Locate,
+) -> Option<(String, String, Vec<String>)> {
+    let prog = basename(&argv[0]);
+    if super::script::is_shell(prog) {
+        let script = argv.get(1).filter(|a| !a.starts_with('-'))?;
+        let loc = files.file(script).or_else(|| files.program(script))?;
+        let text = ctx.read(&loc.rel)?;
+        return Some((loc.rel, text, argv[2..].to_vec()));
+    }
+    let loc = files.program(&argv[0])?;
+    let text = ctx.read(&loc.rel)?;
+    let interp = super::script::shebang(&text)?;
+    if !super::script::is_shell(&interp) {
+        return None;
+    }
+    Some((loc.rel, text, argv[1..].to_vec()))
+}
+
+/// su/runuser/sudo: the command they run, and whether it is a `-c` string
+/// for a shell.
+fn parent_wrapper(prog: &str, args: &[String]) -> Option<(Vec<String>, bool)> {
+    match prog {
+        "su" | "runuser" => {
+            let mut i = 0;
+            let mut cmd: Option<String> = None;
+            let mut user_seen = false;
+            let mut direct: Option<usize> = None;
+            while let Some(a) = args.get(i) {
+                match a.as_str() {
+                    "-c" | "--command" => {
+                        cmd = args.get(i + 1).cloned();
+                        i += 2;
+                        continue;
+                    }
+                    "-s"
+                    | "--shell"
+                    | "-g"
+                    | "--group"
+                    | "-G"
+                    | "--supp-group"
+                    | "-w"
+                    | "--whitelist-environment" => {
+                        i += 2;
+                        continue;
+                    }
+                    "-u" | "--user" if prog == "runuser" => {
+                        user_seen = true;
+                        i += 2;
+                        continue;
+                    }
+                    "--" => {
+                        direct = Some(i + 1);
+                        break;
+                    }
+                    a if a.starts_with("--command=") => {
+                        cmd = Some(a["--command=".len()..].to_string());
+                    }
+                    a if a.starts_with('-') => {}
+                    _ => {
+                        if user_seen && prog == "runuser" {
+                            direct = Some(i);
+                            break;
+                        }
+                        user_seen = true;
+                    }
+                }
+                i += 1;
+            }
+            if let Some(c) = cmd {
+                return Some((vec![c], true));
+            }
+            Some((
+                direct
+                    .map(|d| args[d.min(args.len())..].to_vec())
+                    .unwrap_or_default(),
+                false,
+            ))
+        }
+        "sudo" => {
+            let mut i = 0;
+            while let Some(a) = args.get(i) {
+                if a == "--" {
+                    i += 1;
+                    break;
+                }
+                if !a.starts_with('-') {
+                    break;
+                }
+                if matches!(
+                    a.as_str(),
+                    "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U"
+                ) {
+                    i += 1;
+                }
+                i += 1;
+            }
+            Some((args[i.min(args.len())..].to_vec(), false))
+        }
+        _ => None,
+    }
 }
 
 fn is_wait(c: &shell::Command) -> bool {

@@ -4,6 +4,8 @@
 
 pub mod base_images;
 pub mod chain;
+pub mod copies;
+pub mod script;
 
 use crate::diagnostic::Span;
 use crate::parse::{Args, Dockerfile, Instruction, Kind, Word};
@@ -106,12 +108,18 @@ pub struct Launch {
     /// The image the stage (transitively) starts from.
     pub base_image: String,
     pub base: Option<&'static BaseImage>,
+    /// What the base image sets is known: a table entry, or a family such
+    /// as a distribution image (which sets no ENTRYPOINT or STOPSIGNAL).
+    pub base_known: bool,
     pub entrypoint: Option<Setting>,
     pub cmd: Option<Setting>,
     pub shell: ShellInfo,
     /// What `/bin/sh` is in the image (SHELL does not change it).
     pub bin_sh: ShellKind,
     pub stopsignal: Option<(String, Origin)>,
+    /// The runtime starts an init as PID 1 (`docker run --init`, compose
+    /// `init: true`, configuration `init: true`), and where that is said.
+    pub runtime_init: Option<Origin>,
     /// Every CMD/ENTRYPOINT instruction of the stage, in order (DSIG009).
     pub cmd_instructions: Vec<usize>,
     pub entrypoint_instructions: Vec<usize>,
@@ -432,6 +440,9 @@ fn base_launch(image: &str, opts: &ModelOptions) -> Launch {
         stage: 0,
         base_image: image.to_string(),
         base: known,
+        base_known: known.is_some()
+            || matches!(base_images::lookup(image), Lookup::Family { .. })
+            || image == "scratch",
         entrypoint: known.and_then(|b| from_image(&b.entrypoint)),
         cmd: known.and_then(|b| from_image(&b.cmd)),
         bin_sh: kind,
@@ -446,8 +457,58 @@ fn base_launch(image: &str, opts: &ModelOptions) -> Launch {
                 )
             })
         }),
+        runtime_init: None,
         cmd_instructions: Vec::new(),
         entrypoint_instructions: Vec::new(),
+    }
+}
+
+/// Apply what a compose service overrides: `entrypoint` (which also clears
+/// the image's CMD), `command`, `stop_signal`, `init`. String forms are split
+/// without a shell, so they are exec form.
+pub fn apply_compose(l: &mut Launch, file: &std::path::Path, svc: &crate::compose::Service) {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.display().to_string());
+    let origin = |key: &str, line: usize| Origin::File {
+        path: format!("{name}:{line} services.{}.{key}", svc.name),
+        line: None,
+    };
+    let setting = |form: &crate::compose::CommandForm, o: Origin| -> Option<Option<Setting>> {
+        let argv = form.argv()?;
+        if argv.is_empty() {
+            return Some(None);
+        }
+        Some(Some(Setting {
+            form: Form::Exec(
+                argv.iter()
+                    .map(|a| Word {
+                        value: a.clone(),
+                        span: Span::default(),
+                    })
+                    .collect(),
+            ),
+            origin: o,
+            instruction: None,
+        }))
+    };
+    if let Some(ep) = &svc.entrypoint
+        && let Some(s) = setting(&ep.value, origin("entrypoint", ep.line))
+    {
+        l.entrypoint = s;
+        l.cmd = None;
+    }
+    if let Some(cmd) = &svc.command
+        && let Some(s) = setting(&cmd.value, origin("command", cmd.line))
+    {
+        l.cmd = s;
+    }
+    if let Some(sig) = &svc.stop_signal {
+        l.stopsignal = Some((sig.value.clone(), origin("stop_signal", sig.line)));
+    }
+    if let Some(init) = &svc.init {
+        l.runtime_init = init.value.then(|| origin("init", init.line));
     }
 }
 

@@ -2,9 +2,10 @@
 
 use super::helpers::{self, GRACE};
 use super::{Rule, RuleContext};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::model::chain::Runtime;
 use crate::model::{HopKind, Origin};
+use crate::parse::{Args, Kind};
 
 pub static RULE: Rule = Rule {
     code: "DSIG005",
@@ -16,17 +17,15 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleContext) -> Vec<Diagnostic> {
-    // `docker run --init` (configuration `init: true`): the runtime's init is PID 1.
-    if cx.options.runtime_init {
-        return vec![];
-    }
     let (Some(chain), Some(launch)) = (cx.chain, cx.launch) else {
         return vec![];
     };
     // Only judge a launch the Dockerfile writes: an image that keeps its base
     // image's CMD (a REPL, a build image) is not an app.
-    let own =
-        |s: &Option<crate::model::Setting>| s.as_ref().is_some_and(|s| s.instruction.is_some());
+    let own = |s: &Option<crate::model::Setting>| {
+        s.as_ref()
+            .is_some_and(|s| !matches!(s.origin, Origin::BaseImage { .. }))
+    };
     if !own(&launch.cmd) && !own(&launch.entrypoint) {
         return vec![];
     }
@@ -82,6 +81,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         Some((install, path)) => {
             let mut ep = vec![path.to_string(), "--".to_string()];
             ep.extend(existing);
+            d.fix = fix(cx, launch, install, &ep);
             format!(
                 "add an init: `{install}` and `ENTRYPOINT {}`; or run with `docker run --init` (compose: `init: true`)",
                 helpers::exec_form(&ep)
@@ -90,6 +90,60 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         None => "run with `docker run --init` (compose: `init: true`), or install tini or dumb-init and put it first in ENTRYPOINT".into(),
     });
     vec![d]
+}
+
+/// Install tini and put it first in ENTRYPOINT: replace the stage's own
+/// exec-form ENTRYPOINT, or add one (with the install line) before its CMD.
+/// Unsafe: it changes the image. Not offered after a `USER` (the install
+/// needs root) or when the stage's ENTRYPOINT is shell form.
+fn fix(
+    cx: &RuleContext,
+    launch: &crate::model::Launch,
+    install: &str,
+    ep: &[String],
+) -> Option<Fix> {
+    let stage = &cx.stages[launch.stage];
+    let insts = &cx.df.instructions;
+    let own = |k: Kind| {
+        (stage.from + 1..stage.end)
+            .rev()
+            .find(|&i| insts[i].kind == k)
+    };
+    let json = helpers::exec_form(ep);
+    let anchor = match (own(Kind::Entrypoint), own(Kind::Cmd)) {
+        (Some(e), _) => e,
+        (None, Some(c)) => c,
+        (None, None) => return None,
+    };
+    if (stage.from + 1..anchor).any(|i| insts[i].kind == Kind::User) {
+        return None;
+    }
+    let line_start = cx.src[..insts[anchor].span.start]
+        .rfind('\n')
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    let mut edits = vec![Edit {
+        span: Span::new(line_start, line_start),
+        replacement: format!("{install}\n"),
+    }];
+    match own(Kind::Entrypoint) {
+        Some(e) => {
+            let Args::Exec { span, .. } = &insts[e].args else {
+                return None;
+            };
+            edits.push(Edit {
+                span: *span,
+                replacement: json,
+            });
+        }
+        None => edits[0]
+            .replacement
+            .push_str(&format!("ENTRYPOINT {json}\n")),
+    }
+    Some(Fix {
+        applicability: Applicability::Unsafe,
+        edits,
+    })
 }
 
 #[cfg(test)]

@@ -7,13 +7,24 @@ use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::model::{Chain, Launch, Origin, Stage};
 use crate::parse::Dockerfile;
 
+pub mod app_no_sigterm_handler;
+pub mod background_main_process;
+pub mod daemonizing_main_process;
+pub mod entrypoint_no_exec;
 mod helpers;
+pub mod init_cannot_help;
+pub mod invalid_stopsignal;
+pub mod keepalive_pid1;
 pub mod malformed_exec_form;
 pub mod missing_init;
 pub mod package_manager_pid1;
+pub mod repeated_cmd_entrypoint;
 mod shell_form;
 pub mod shell_form_cmd;
 pub mod shell_form_entrypoint;
+pub mod shell_wrapper;
+pub mod stopsignal_mismatch;
+pub mod su_wrapper;
 pub mod syntax_error;
 
 #[cfg(test)]
@@ -29,7 +40,6 @@ pub struct RuleContext<'a> {
     pub launch: Option<&'a Launch>,
     pub chain: Option<&'a Chain>,
     pub context: &'a Context,
-    pub options: &'a crate::lint::LintOptions,
 }
 
 impl RuleContext<'_> {
@@ -47,6 +57,30 @@ impl RuleContext<'_> {
         self.launch
             .and_then(|l| self.stages.get(l.stage))
             .map(|s| self.df.instructions[s.from].span)
+            .unwrap_or_default()
+    }
+
+    /// The span in the Dockerfile nearest to hop `i` of the chain: its own
+    /// origin, else the closest Dockerfile origin before it.
+    pub fn hop_span(&self, i: usize) -> Span {
+        let Some(chain) = self.chain else {
+            return self.from_span();
+        };
+        chain.hops[..=i.min(chain.hops.len().saturating_sub(1))]
+            .iter()
+            .rev()
+            .map(|h| &h.origin)
+            .find(|o| matches!(o, Origin::Dockerfile { .. }))
+            .map(|o| self.span_of(o))
+            .unwrap_or_else(|| self.from_span())
+    }
+
+    /// Where hop `i` comes from, for messages: `Dockerfile:12`,
+    /// `docker-entrypoint.sh:27`, `package.json scripts.start`.
+    pub fn hop_source(&self, i: usize) -> String {
+        self.chain
+            .and_then(|c| c.hops.get(i))
+            .map(|h| h.origin.describe())
             .unwrap_or_default()
     }
 
@@ -91,6 +125,17 @@ pub static RULES: &[&Rule] = &[
     &malformed_exec_form::RULE,
     &package_manager_pid1::RULE,
     &missing_init::RULE,
+    &entrypoint_no_exec::RULE,
+    &shell_wrapper::RULE,
+    &invalid_stopsignal::RULE,
+    &repeated_cmd_entrypoint::RULE,
+    &su_wrapper::RULE,
+    &background_main_process::RULE,
+    &keepalive_pid1::RULE,
+    &daemonizing_main_process::RULE,
+    &stopsignal_mismatch::RULE,
+    &app_no_sigterm_handler::RULE,
+    &init_cannot_help::RULE,
     &crate::suppress::UNUSED_IGNORE,
 ];
 

@@ -89,7 +89,28 @@ pub struct Analysis {
     pub has_trap: bool,
     /// Names of the functions defined anywhere in the text, in source order.
     pub functions: Vec<String>,
+    /// The syntax tree, kept so blocks and function bodies can be found
+    /// without parsing the text again.
+    pub tree: Parsed,
 }
+
+/// A syntax tree; equal to any other (it is a cache, not a value).
+#[derive(Clone, Default)]
+pub struct Parsed(Option<Tree>);
+
+impl std::fmt::Debug for Parsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Parsed")
+    }
+}
+
+impl PartialEq for Parsed {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Parsed {}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ShellFlavor {
@@ -247,6 +268,7 @@ pub fn analyze(text: &str) -> Analysis {
             has_errors: true,
             has_trap: false,
             functions: Vec::new(),
+            tree: Parsed(None),
         };
     };
     let root = tree.root_node();
@@ -259,6 +281,7 @@ pub fn analyze(text: &str) -> Analysis {
         has_errors,
         has_trap,
         functions,
+        tree: Parsed(Some(tree)),
     }
 }
 
@@ -874,4 +897,235 @@ fn sets_trap(words: &[Word]) -> bool {
         return false;
     }
     !matches!(rest[0].value.as_deref(), Some("-" | ""))
+}
+
+/// The statement blocks of the compound command at `span` in `text`: the
+/// bodies of `if`/`elif`/`else`, of each `case` item, of a `{ }` group or
+/// subshell, and of a loop. Each block's span runs from its first statement
+/// to its last, so it can be analysed on its own with [`analyze`].
+pub fn blocks(text: &str, span: Span) -> Vec<Span> {
+    match parse(text) {
+        Some(tree) => blocks_in(&tree, text, span),
+        None => Vec::new(),
+    }
+}
+
+impl Analysis {
+    /// [`blocks`] without parsing again (`text` must be the analysed text).
+    pub fn blocks(&self, text: &str, span: Span) -> Vec<Span> {
+        match &self.tree.0 {
+            Some(t) => blocks_in(t, text, span),
+            None => Vec::new(),
+        }
+    }
+
+    /// [`function_bodies`] without parsing again.
+    pub fn function_bodies(&self, text: &str) -> Vec<(String, Span)> {
+        match &self.tree.0 {
+            Some(t) => function_bodies_in(t, text),
+            None => Vec::new(),
+        }
+    }
+}
+
+fn blocks_in(tree: &Tree, text: &str, span: Span) -> Vec<Span> {
+    let cx = Cx { text };
+    let root = tree.root_node();
+    let Some(mut node) = root.descendant_for_byte_range(span.start, span.end) else {
+        return Vec::new();
+    };
+    // climb to the compound statement that covers the span
+    while !matches!(
+        node.kind(),
+        "if_statement"
+            | "case_statement"
+            | "compound_statement"
+            | "subshell"
+            | "while_statement"
+            | "for_statement"
+            | "c_style_for_statement"
+    ) {
+        match node.parent() {
+            Some(p) => node = p,
+            None => return Vec::new(),
+        }
+    }
+    let mut out = Vec::new();
+    cx.collect_blocks(node, &mut out);
+    out
+}
+
+/// Every function `text` defines, with the span of the statements inside its
+/// braces (a later definition of the same name comes later in the list).
+pub fn function_bodies(text: &str) -> Vec<(String, Span)> {
+    match parse(text) {
+        Some(tree) => function_bodies_in(&tree, text),
+        None => Vec::new(),
+    }
+}
+
+fn function_bodies_in(tree: &Tree, text: &str) -> Vec<(String, Span)> {
+    let cx = Cx { text };
+    let mut out = Vec::new();
+    let mut cursor = tree.root_node().walk();
+    loop {
+        let node = cursor.node();
+        if node.kind() == "function_definition"
+            && let Some(n) = node.child_by_field_name("name")
+            && let Some(body) = node.child_by_field_name("body")
+        {
+            let s = cx.span(n);
+            let mut blocks = Vec::new();
+            cx.collect_blocks(body, &mut blocks);
+            if let Some(b) = blocks.into_iter().next() {
+                out.push((text[s.start..s.end].to_string(), b));
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return out;
+            }
+        }
+    }
+}
+
+/// The statements inside the braces of function `name`, if `text` defines it.
+pub fn function_body(text: &str, name: &str) -> Option<Span> {
+    let tree = parse(text)?;
+    let cx = Cx { text };
+    let mut cursor = tree.root_node().walk();
+    let mut found = None;
+    loop {
+        let node = cursor.node();
+        if node.kind() == "function_definition"
+            && let Some(n) = node.child_by_field_name("name")
+        {
+            let s = cx.span(n);
+            if &text[s.start..s.end] == name
+                && let Some(body) = node.child_by_field_name("body")
+            {
+                let mut blocks = Vec::new();
+                cx.collect_blocks(body, &mut blocks);
+                // the last definition wins, as in the shell
+                found = blocks.into_iter().next();
+            }
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return found;
+            }
+        }
+    }
+}
+
+impl Cx<'_> {
+    /// Blocks of statements directly inside `node` (recursing into the
+    /// clause nodes of `if` and `case`).
+    fn collect_blocks(&self, node: Node, out: &mut Vec<Span>) {
+        let mut current: Option<Span> = None;
+        let mut cursor = node.walk();
+        if !cursor.goto_first_child() {
+            return;
+        }
+        // In `if`/`elif`, the statements before `then` are the condition.
+        let mut in_body = !matches!(node.kind(), "if_statement" | "elif_clause");
+        loop {
+            let child = cursor.node();
+            let field = cursor.field_name();
+            let kind = child.kind();
+            if matches!(
+                kind,
+                "elif_clause" | "else_clause" | "case_item" | "do_group" | "compound_statement"
+            ) && child != node
+            {
+                if let Some(c) = current.take() {
+                    out.push(c);
+                }
+                self.collect_blocks(child, out);
+            } else if !in_body {
+                in_body = kind == "then";
+            } else if child.is_named()
+                && is_statement(kind)
+                && field.is_none_or(|f| !matches!(f, "condition" | "value" | "variable"))
+                && Self::usable(child)
+            {
+                let s = self.span(child);
+                current = Some(match current {
+                    Some(c) => Span {
+                        start: c.start,
+                        end: s.end,
+                    },
+                    None => s,
+                });
+            } else if !child.is_named()
+                && matches!(
+                    kind,
+                    "then" | "else" | "elif" | "fi" | ";;" | "do" | "done" | "esac"
+                )
+                && let Some(c) = current.take()
+            {
+                out.push(c);
+            }
+            if !cursor.goto_next_sibling() {
+                break;
+            }
+        }
+        if let Some(c) = current {
+            out.push(c);
+        }
+    }
+}
+
+#[cfg(test)]
+mod block_tests {
+    use super::*;
+
+    fn texts(t: &str, spans: &[Span]) -> Vec<String> {
+        spans
+            .iter()
+            .map(|s| t[s.start..s.end].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn if_and_case_blocks() {
+        let t = "set -e\nif [ \"$1\" = a ]; then\n  x\n  exec a\nelif b; then\n  exec b\nelse\n  \"$@\"\nfi\n";
+        let a = analyze(t);
+        let m = a.main_command().unwrap();
+        assert_eq!(m.kind, CommandKind::Compound);
+        assert_eq!(
+            texts(t, &blocks(t, m.span)),
+            ["x\n  exec a", "exec b", "\"$@\""]
+        );
+        let t = "case \"$1\" in\n  web) exec node s.js ;;\n  *) exec \"$@\" ;;\nesac\n";
+        let a = analyze(t);
+        let m = a.main_command().unwrap();
+        assert_eq!(
+            texts(t, &blocks(t, m.span)),
+            ["exec node s.js", "exec \"$@\""]
+        );
+    }
+
+    #[test]
+    fn function_bodies() {
+        let t = "main() {\n  setup\n  exec \"$@\"\n}\nmain \"$@\"\n";
+        let b = function_body(t, "main").unwrap();
+        assert_eq!(&t[b.start..b.end], "setup\n  exec \"$@\"");
+        assert!(function_body(t, "other").is_none());
+        let t = "function run { node s.js; }\nrun\n";
+        let b = function_body(t, "run").unwrap();
+        assert_eq!(&t[b.start..b.end], "node s.js");
+    }
 }

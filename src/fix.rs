@@ -1,0 +1,248 @@
+//! Applying fixes: edits from diagnostics applied in rounds until none is
+//! left, never on a file with syntax errors, keeping every byte outside the
+//! edits (line endings, BOM, trailing newline), written atomically.
+
+use crate::diagnostic::{Applicability, Diagnostic, Edit};
+use crate::lint::{LintOptions, lint_source};
+use std::io::Write;
+use std::path::Path;
+
+/// At most this many rounds of lint-and-fix.
+pub const MAX_ROUNDS: usize = 10;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fixed {
+    /// The fixed text (equal to the input when nothing applied).
+    pub text: String,
+    /// Codes of the fixes applied, one entry per fix.
+    pub applied: Vec<&'static str>,
+    pub rounds: usize,
+}
+
+/// Whether a fix of this applicability may be applied.
+fn allowed(a: Applicability, unsafe_fixes: bool) -> bool {
+    a == Applicability::Safe || unsafe_fixes
+}
+
+/// The file's line ending: CRLF when most of its lines end so.
+fn uses_crlf(src: &str) -> bool {
+    let crlf = src.matches("\r\n").count();
+    let lf = src.matches('\n').count();
+    crlf > 0 && crlf * 2 >= lf
+}
+
+/// Apply non-overlapping edits (sorted by start) to `src`.
+fn apply(src: &str, edits: &[Edit], crlf: bool) -> String {
+    let mut out = String::with_capacity(src.len() + 64);
+    let mut pos = 0;
+    for e in edits {
+        out.push_str(&src[pos..e.span.start]);
+        if crlf {
+            out.push_str(&e.replacement.replace("\r\n", "\n").replace('\n', "\r\n"));
+        } else {
+            out.push_str(&e.replacement);
+        }
+        pos = e.span.end;
+    }
+    out.push_str(&src[pos..]);
+    out
+}
+
+/// Pick the fixes of one round: allowed, valid spans, no overlaps (the first
+/// by position wins; the others are retried next round).
+fn pick<'a>(
+    src: &str,
+    diags: &'a [Diagnostic],
+    unsafe_fixes: bool,
+) -> Vec<(&'static str, &'a [Edit])> {
+    let mut cands: Vec<(&'static str, &'a [Edit])> = diags
+        .iter()
+        .filter_map(|d| {
+            let f = d.fix.as_ref()?;
+            if !allowed(f.applicability, unsafe_fixes) || f.edits.is_empty() {
+                return None;
+            }
+            let ok = f.edits.iter().all(|e| {
+                e.span.start <= e.span.end
+                    && e.span.end <= src.len()
+                    && src.is_char_boundary(e.span.start)
+                    && src.is_char_boundary(e.span.end)
+            });
+            ok.then_some((d.code, f.edits.as_slice()))
+        })
+        .collect();
+    cands.sort_by_key(|(_, e)| e.iter().map(|e| e.span.start).min().unwrap_or(0));
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    let mut out = Vec::new();
+    for (code, edits) in cands {
+        let overlaps = edits.iter().any(|e| {
+            taken.iter().any(|&(s, t)| {
+                e.span.start < t && s < e.span.end
+                    || (e.span.start == e.span.end && s <= e.span.start && e.span.start <= t)
+                    || (s == t && e.span.start <= s && s <= e.span.end)
+            })
+        });
+        if overlaps {
+            continue;
+        }
+        taken.extend(edits.iter().map(|e| (e.span.start, e.span.end)));
+        out.push((code, edits));
+    }
+    out
+}
+
+/// Lint and fix `src` in rounds. `Err` when the file has a syntax error (no
+/// fix is applied to a file Docker cannot read) or `--target` is unknown.
+pub fn fix_source(src: &str, opts: &LintOptions, unsafe_fixes: bool) -> Result<Fixed, String> {
+    let crlf = uses_crlf(src);
+    let mut text = src.to_string();
+    let mut applied = Vec::new();
+    let mut rounds = 0;
+    while rounds < MAX_ROUNDS {
+        let linted = lint_source(&text, opts)?;
+        if !linted.dockerfile.errors.is_empty() {
+            if rounds == 0 {
+                return Err("not fixed: the file has syntax errors (DSIG000)".into());
+            }
+            // a fix broke the file: keep the last good text
+            break;
+        }
+        let chosen = pick(&text, &linted.diagnostics, unsafe_fixes);
+        if chosen.is_empty() {
+            break;
+        }
+        let mut edits: Vec<Edit> = chosen.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
+        edits.sort_by_key(|e| (e.span.start, e.span.end));
+        let next = apply(&text, &edits, crlf);
+        if next == text {
+            break;
+        }
+        // never keep a round that makes the file unreadable
+        if !crate::parse::parse(&next).errors.is_empty() {
+            break;
+        }
+        applied.extend(chosen.iter().map(|(c, _)| *c));
+        text = next;
+        rounds += 1;
+    }
+    Ok(Fixed {
+        text,
+        applied,
+        rounds,
+    })
+}
+
+/// Replace `path` with `text` atomically: a temporary file in the same
+/// directory, with the original's permissions, renamed over it.
+pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot write: {e}"))?;
+    if meta.permissions().readonly() {
+        return Err("cannot write: the file is read-only".into());
+    }
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dsig-fix-")
+        .tempfile_in(dir)
+        .map_err(|e| format!("cannot write: {e}"))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| format!("cannot write: {e}"))?;
+    std::fs::set_permissions(tmp.path(), meta.permissions())
+        .map_err(|e| format!("cannot write: {e}"))?;
+    // the original must still be there (and unchanged in kind) to be replaced
+    if !path.is_file() {
+        return Err("cannot write: the file vanished".into());
+    }
+    tmp.persist(path)
+        .map_err(|e| format!("cannot write: {}", e.error))?;
+    Ok(())
+}
+
+/// A unified diff of `old` → `new` for `path`.
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{path}"), &format!("b/{path}"))
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fix(src: &str, unsafe_fixes: bool) -> Fixed {
+        fix_source(src, &LintOptions::default(), unsafe_fixes).unwrap()
+    }
+
+    #[test]
+    fn safe_fixes_only_by_default() {
+        let src = "FROM node:22\nCMD node server.js\n";
+        let f = fix(src, false);
+        assert_eq!(f.text, "FROM node:22\nCMD [\"node\", \"server.js\"]\n");
+        assert_eq!(f.applied, ["DSIG001"]);
+        // second run changes nothing
+        assert_eq!(fix(&f.text, false).text, f.text);
+    }
+
+    #[test]
+    fn keeps_crlf_bom_and_missing_trailing_newline() {
+        let src =
+            "\u{feff}FROM nginx:1.27\r\nSTOPSIGNAL TERM\r\nCMD ['nginx', '-g', 'daemon off;']";
+        let f = fix(src, true);
+        assert!(f.text.starts_with('\u{feff}'));
+        assert!(!f.text.ends_with('\n'));
+        assert!(f.text.contains("CMD [\"nginx\", \"-g\", \"daemon off;\"]"));
+        assert!(f.text.contains("STOPSIGNAL SIGQUIT\r\n"));
+        assert!(!f.text.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn inserted_lines_follow_crlf() {
+        let src = "FROM debian\r\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\r\n";
+        let f = fix(src, true);
+        assert_eq!(
+            f.text,
+            "FROM debian\r\nSTOPSIGNAL SIGQUIT\r\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\r\n"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_are_not_fixed() {
+        let e = fix_source(
+            "FROM a\nFORM b\nCMD node x\n",
+            &LintOptions::default(),
+            true,
+        );
+        assert!(e.unwrap_err().contains("syntax"));
+    }
+
+    #[test]
+    fn atomic_write_keeps_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("Dockerfile");
+        std::fs::write(&p, "old").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&p, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        let leftovers: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1);
+        assert!(write_atomic(&d.path().join("gone"), "x").is_err());
+    }
+
+    #[test]
+    fn diff_is_unified() {
+        let d = unified_diff("Dockerfile", "FROM a\nCMD x\n", "FROM a\nCMD [\"x\"]\n");
+        assert!(
+            d.contains("--- a/Dockerfile") && d.contains("-CMD x") && d.contains("+CMD [\"x\"]")
+        );
+    }
+}

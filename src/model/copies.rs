@@ -1,0 +1,374 @@
+//! Map a path inside the image back to the file in the build context, by
+//! following the stage's `COPY`/`ADD` instructions and `WORKDIR`.
+
+use super::{Stage, expand};
+use crate::context::Context;
+use crate::parse::{Args, Dockerfile, Kind};
+
+/// Directories searched for a program name without a slash (a typical PATH).
+const PATH: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+];
+
+/// Normalise an absolute in-image path (`/a/./b/../c` → `/a/c`).
+pub fn normalize(p: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in p.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn join(base: &str, rel: &str) -> String {
+    if rel.starts_with('/') {
+        normalize(rel)
+    } else {
+        normalize(&format!("{base}/{rel}"))
+    }
+}
+
+/// One COPY/ADD from the build context, with its destination resolved.
+#[derive(Debug, Clone)]
+struct Copy {
+    sources: Vec<String>,
+    /// Absolute destination.
+    dest: String,
+    /// The destination names a directory (trailing `/` or several sources).
+    dest_is_dir: bool,
+}
+
+/// The stage's copies from the context and its final WORKDIR, following
+/// `FROM <earlier stage>`.
+fn copies(df: &Dockerfile, stages: &[Stage], idx: usize) -> (Vec<Copy>, String) {
+    let stage = &stages[idx];
+    let (mut out, mut workdir) = match stage.base_stage {
+        Some(p) if p < idx => copies(df, stages, p),
+        _ => (Vec::new(), "/".to_string()),
+    };
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for inst in &df.instructions[stage.from + 1..stage.end] {
+        match inst.kind {
+            Kind::Workdir => {
+                if let Args::String(w) = &inst.args {
+                    workdir = join(&workdir, &expand(&w.value, &vars));
+                }
+            }
+            Kind::Env | Kind::Arg => {
+                if let Args::KeyValues(kvs) = &inst.args {
+                    for kv in kvs {
+                        vars.push((kv.key.value.clone(), unquote(&kv.value.value)));
+                    }
+                }
+                if let Args::Words(ws) = &inst.args {
+                    for w in ws {
+                        if let Some((k, v)) = w.value.split_once('=') {
+                            vars.push((k.to_string(), unquote(v)));
+                        }
+                    }
+                }
+            }
+            Kind::Copy | Kind::Add => {
+                if inst.flag("from").is_some() {
+                    continue;
+                }
+                let words: Vec<String> = inst
+                    .words()
+                    .iter()
+                    .map(|w| expand(&w.value, &vars))
+                    .collect();
+                if words.len() < 2 || words.iter().any(|w| w.starts_with("<<")) {
+                    continue;
+                }
+                let (dest, sources) = words.split_last().unwrap();
+                let dest_is_dir = dest.ends_with('/')
+                    || sources.len() > 1
+                    || matches!(dest.as_str(), "." | "..")
+                    || dest.ends_with("/.")
+                    || dest.ends_with("/..");
+                out.push(Copy {
+                    sources: sources.to_vec(),
+                    dest: join(&workdir, dest),
+                    dest_is_dir,
+                });
+            }
+            _ => {}
+        }
+    }
+    (out, workdir)
+}
+
+fn unquote(v: &str) -> String {
+    let v = v.trim();
+    if v.len() >= 2
+        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
+    {
+        v[1..v.len() - 1].to_string()
+    } else {
+        v.to_string()
+    }
+}
+
+/// Simple glob match (`*`, `?`) on one path segment.
+fn glob(pat: &str, name: &str) -> bool {
+    fn m(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => m(&p[1..], n) || (!n.is_empty() && m(p, &n[1..])),
+            (Some('?'), Some(_)) => m(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => m(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pat.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    m(&p, &n)
+}
+
+/// Where an in-image file comes from in the build context.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// Path relative to the context.
+    pub rel: String,
+    /// The absolute path in the image.
+    pub image_path: String,
+}
+
+/// Find the context file behind `program` as the container would run it:
+/// an absolute path, a path relative to WORKDIR, or a name looked up on PATH.
+pub fn locate_program(
+    df: &Dockerfile,
+    stages: &[Stage],
+    idx: usize,
+    ctx: &Context,
+    program: &str,
+) -> Option<Located> {
+    let (copies, workdir) = copies(df, stages, idx);
+    let candidates: Vec<String> = if program.starts_with('/') {
+        vec![normalize(program)]
+    } else if program.contains('/') {
+        vec![join(&workdir, program)]
+    } else {
+        PATH.iter().map(|d| format!("{d}/{program}")).collect()
+    };
+    for image_path in candidates {
+        if let Some(rel) = locate_in(&copies, ctx, &image_path) {
+            return Some(Located { rel, image_path });
+        }
+    }
+    None
+}
+
+/// Find the context file behind an in-image path (for files given as
+/// arguments, e.g. `node server.js`), relative to WORKDIR.
+pub fn locate_file(
+    df: &Dockerfile,
+    stages: &[Stage],
+    idx: usize,
+    ctx: &Context,
+    path: &str,
+) -> Option<Located> {
+    let (copies, workdir) = copies(df, stages, idx);
+    let image_path = join(&workdir, path);
+    locate_in(&copies, ctx, &image_path).map(|rel| Located { rel, image_path })
+}
+
+fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<String> {
+    let dir = ctx.dir.as_ref()?;
+    for c in copies.iter().rev() {
+        for src in c.sources.iter().rev() {
+            let src_rel = src.trim_start_matches("./").trim_start_matches('/');
+            let src_rel = if src_rel.is_empty() || src_rel == "." {
+                ""
+            } else {
+                src_rel
+            };
+            let src_path = dir.join(src_rel);
+            let is_dir = src_rel.is_empty() || src_path.is_dir();
+            if src_rel.contains(['*', '?']) {
+                // a glob: files land in the destination directory
+                let (sdir, pat) = match src_rel.rsplit_once('/') {
+                    Some((d, p)) => (d.to_string(), p.to_string()),
+                    None => (String::new(), src_rel.to_string()),
+                };
+                let Some((pdir, name)) = image_path.rsplit_once('/') else {
+                    continue;
+                };
+                let pdir = if pdir.is_empty() { "/" } else { pdir };
+                if normalize(pdir) == normalize(&c.dest) && glob(&pat, name) {
+                    let rel = if sdir.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{sdir}/{name}")
+                    };
+                    if dir.join(&rel).is_file() {
+                        return Some(rel);
+                    }
+                }
+                continue;
+            }
+            if is_dir {
+                // the directory's contents land under dest
+                let dest = normalize(&c.dest);
+                let under = if dest == "/" {
+                    image_path.strip_prefix('/')
+                } else {
+                    image_path.strip_prefix(&format!("{dest}/"))
+                };
+                if let Some(rest) = under {
+                    let rel = if src_rel.is_empty() {
+                        rest.to_string()
+                    } else {
+                        format!("{}/{rest}", src_rel.trim_end_matches('/'))
+                    };
+                    if dir.join(&rel).is_file() {
+                        return Some(rel);
+                    }
+                }
+                continue;
+            }
+            let name = src_rel.rsplit('/').next().unwrap_or(src_rel);
+            let target = if c.dest_is_dir {
+                join(&c.dest, name)
+            } else {
+                normalize(&c.dest)
+            };
+            if target == image_path && src_path.is_file() {
+                return Some(src_rel.to_string());
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::stages;
+    use crate::parse::parse;
+
+    fn ctx_with(files: &[&str]) -> (tempfile::TempDir, Context) {
+        let d = tempfile::tempdir().unwrap();
+        for f in files {
+            let p = d.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "x").unwrap();
+        }
+        let c = Context::new(Some(d.path().to_path_buf()));
+        (d, c)
+    }
+
+    fn prog(src: &str, files: &[&str], program: &str) -> Option<String> {
+        let (_d, ctx) = ctx_with(files);
+        let df = parse(src);
+        let st = stages(&df);
+        locate_program(&df, &st, st.len() - 1, &ctx, program).map(|l| l.rel)
+    }
+
+    #[test]
+    fn copies_are_followed() {
+        let files = &["docker-entrypoint.sh", "scripts/start.sh", "app/server.js"];
+        assert_eq!(
+            prog(
+                "FROM a\nCOPY docker-entrypoint.sh /usr/local/bin/\n",
+                files,
+                "docker-entrypoint.sh"
+            )
+            .as_deref(),
+            Some("docker-entrypoint.sh")
+        );
+        assert_eq!(
+            prog(
+                "FROM a\nCOPY --chmod=755 scripts/start.sh /start\n",
+                files,
+                "/start"
+            )
+            .as_deref(),
+            Some("scripts/start.sh")
+        );
+        assert_eq!(
+            prog(
+                "FROM a\nWORKDIR /app\nCOPY . .\n",
+                files,
+                "./scripts/start.sh"
+            )
+            .as_deref(),
+            Some("scripts/start.sh")
+        );
+        assert_eq!(
+            prog(
+                "FROM a\nWORKDIR /srv\nCOPY scripts/ bin/\n",
+                files,
+                "/srv/bin/start.sh"
+            )
+            .as_deref(),
+            Some("scripts/start.sh")
+        );
+        assert_eq!(
+            prog("FROM a\nCOPY scripts/*.sh /usr/bin/\n", files, "start.sh").as_deref(),
+            Some("scripts/start.sh")
+        );
+        assert_eq!(
+            prog(
+                "FROM a\nCOPY [\"docker-entrypoint.sh\", \"/entrypoint.sh\"]\n",
+                files,
+                "/entrypoint.sh"
+            )
+            .as_deref(),
+            Some("docker-entrypoint.sh")
+        );
+        assert_eq!(
+            prog(
+                "FROM a\nWORKDIR /app\nCOPY docker-entrypoint.sh .\n",
+                files,
+                "/app/docker-entrypoint.sh"
+            )
+            .as_deref(),
+            Some("docker-entrypoint.sh")
+        );
+        // from another stage: not the context
+        assert_eq!(
+            prog(
+                "FROM a\nCOPY --from=b /x /entrypoint.sh\n",
+                files,
+                "/entrypoint.sh"
+            ),
+            None
+        );
+        // inherited through FROM <stage>
+        assert_eq!(
+            prog(
+                "FROM a AS base\nCOPY docker-entrypoint.sh /e.sh\nFROM base\n",
+                files,
+                "/e.sh"
+            )
+            .as_deref(),
+            Some("docker-entrypoint.sh")
+        );
+        assert_eq!(
+            prog(
+                "FROM a\nCOPY docker-entrypoint.sh /e.sh\n",
+                files,
+                "/other.sh"
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn paths_normalise() {
+        assert_eq!(normalize("/a/./b/../c/"), "/a/c");
+        assert_eq!(join("/app", "../x"), "/x");
+        assert!(glob("*.sh", "start.sh") && !glob("*.sh", "start.py"));
+    }
+}

@@ -1,0 +1,159 @@
+//! DSIG015: the app's entry file registers no handler for the effective
+//! stop signal.
+
+use super::{Rule, RuleContext};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::handlers::{self, Lang, Verdict};
+use crate::model::HopKind;
+use crate::model::chain::Runtime;
+use crate::model::copies::locate_file;
+use crate::parse::{Args, Kind};
+
+pub static RULE: Rule = Rule {
+    code: "DSIG015",
+    name: "app-no-sigterm-handler",
+    summary: "the app's entry file registers no handler for the stop signal, so connections are dropped at stop",
+    default_severity: Severity::Warning,
+    doc: include_str!("../../rules/DSIG015.md"),
+    check,
+};
+
+fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    let (Some(chain), Some(launch)) = (cx.chain, cx.launch) else {
+        return vec![];
+    };
+    let Some(main) = chain.main() else {
+        return vec![];
+    };
+    let HopKind::App {
+        runtime: Some(runtime @ (Runtime::Node | Runtime::Python)),
+    } = main.kind
+    else {
+        return vec![];
+    };
+    let lang = if runtime == Runtime::Node {
+        Lang::Node
+    } else {
+        Lang::Python
+    };
+    let pkg = cx.context.package_json();
+    let Some((entry, mut preloads)) = handlers::entry_of(
+        lang,
+        &main.argv[1..],
+        pkg.as_ref().and_then(|p| p.main.as_deref()),
+    ) else {
+        return vec![];
+    };
+    // NODE_OPTIONS preloads set with ENV in the stage that runs
+    if lang == Lang::Node {
+        let st = &cx.stages[launch.stage];
+        for inst in &cx.df.instructions[st.from..st.end] {
+            if let (Kind::Env, Args::KeyValues(kvs)) = (&inst.kind, &inst.args) {
+                for kv in kvs.iter().filter(|kv| kv.key.value == "NODE_OPTIONS") {
+                    preloads.extend(handlers::node_options_preloads(
+                        kv.value.value.trim_matches(['"', '\'']),
+                    ));
+                }
+            }
+        }
+    }
+    let locate =
+        |p: &str| locate_file(cx.df, cx.stages, launch.stage, cx.context, p).map(|l| l.rel);
+    let Some(entry_rel) = locate(&entry) else {
+        return vec![];
+    };
+    let preloads: Vec<String> = preloads
+        .iter()
+        .map(|p| {
+            if p.starts_with('.') || p.starts_with('/') {
+                locate(p).unwrap_or_else(|| p.clone())
+            } else {
+                p.clone()
+            }
+        })
+        .collect();
+    let stop = launch.stop_signal();
+    let Some(signal) = handlers::canonical_signal(stop) else {
+        return vec![];
+    };
+    let i = chain.hops.len() - 1;
+    let (message, help) = match handlers::check(cx.context, lang, &entry_rel, &preloads, &signal) {
+        Verdict::Handles(_) | Verdict::Unknown(_) => return vec![],
+        Verdict::Other { handled } => {
+            let list: Vec<String> = handled
+                .iter()
+                .map(|f| {
+                    if f.line == 0 {
+                        format!("{} ({})", f.signal, f.how)
+                    } else {
+                        format!("{} ({}:{})", f.signal, f.path, f.line)
+                    }
+                })
+                .collect();
+            (
+                format!(
+                    "{entry_rel} handles {} but not {signal}, the signal `docker stop` sends: the app is killed without shutting down, and open connections are dropped",
+                    list.join(", ")
+                ),
+                handler_help(lang, &signal),
+            )
+        }
+        Verdict::None { files } => {
+            let read = if files.len() > 1 {
+                format!(" (nor do the {} files it loads)", files.len() - 1)
+            } else {
+                String::new()
+            };
+            (
+                format!(
+                    "{entry_rel} registers no handler for {signal}, the signal `docker stop` sends{read}: the app is killed without shutting down, and open connections are dropped"
+                ),
+                handler_help(lang, &signal),
+            )
+        }
+    };
+    let mut d = RULE.diag(Severity::Warning, cx.hop_span(i), message);
+    d.label = Some(format!("{} runs {entry_rel}", main.program()));
+    d.help = Some(help);
+    vec![d]
+}
+
+fn handler_help(lang: Lang, signal: &str) -> String {
+    match lang {
+        Lang::Node => format!(
+            "handle it in the app: `process.on('{signal}', () => server.close(() => process.exit(0)))`"
+        ),
+        Lang::Python => format!(
+            "handle it in the app: `signal.signal(signal.{signal}, lambda signum, frame: sys.exit(0))`, closing connections before exiting"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn rule() {
+        Tester::new(&RULE)
+            .file("good.js", "const server = require('http').createServer();\nprocess.on('SIGTERM', () => server.close());\n")
+            .file("sigint.js", "const server = require('http').createServer();\nprocess.on('SIGINT', () => server.close());\n")
+            .file("none.js", "require('http').createServer().listen(80);\n")
+            .file("app.py", "import signal, sys\nsignal.signal(signal.SIGTERM, lambda *a: sys.exit(0))\n")
+            .file("plain.py", "print('serving')\n")
+            .pass(&[
+                "FROM node:22\nCOPY . /app\nWORKDIR /app\nCMD [\"node\", \"good.js\"]\n",
+                "FROM python:3.12\nCOPY . /app\nWORKDIR /app\nCMD [\"python\", \"app.py\"]\n",
+                "FROM node:22\nCOPY . /app\nWORKDIR /app\nCMD [\"node\", \"missing.js\"]\n",
+                "FROM node:22\nCMD [\"node\", \"none.js\"]\n",
+            ])
+            .fail(&[
+                "FROM node:22\nCOPY . /app\nWORKDIR /app\nCMD [\"node\", \"sigint.js\"]\n",
+                "FROM node:22\nCOPY . /app\nWORKDIR /app\nCMD [\"node\", \"none.js\"]\n",
+                "FROM node:22\nCOPY . /app\nWORKDIR /app\nSTOPSIGNAL SIGQUIT\nCMD [\"node\", \"good.js\"]\n",
+                "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"/app/plain.py\"]\n",
+            ])
+            .run();
+    }
+}

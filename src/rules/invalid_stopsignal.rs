@@ -1,0 +1,186 @@
+//! DSIG008: STOPSIGNAL that Docker does not accept.
+
+use super::{Rule, RuleContext};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::expand;
+use crate::parse::{Args, Kind};
+
+pub static RULE: Rule = Rule {
+    code: "DSIG008",
+    name: "invalid-stopsignal",
+    summary: "STOPSIGNAL names no signal Docker accepts (or SIGKILL, which cannot be handled)",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/DSIG008.md"),
+    check,
+};
+
+/// Signal names Docker accepts on Linux (without `SIG`), with their numbers.
+const SIGNALS: &[(&str, u32)] = &[
+    ("ABRT", 6),
+    ("ALRM", 14),
+    ("BUS", 7),
+    ("CHLD", 17),
+    ("CLD", 17),
+    ("CONT", 18),
+    ("FPE", 8),
+    ("HUP", 1),
+    ("ILL", 4),
+    ("INT", 2),
+    ("IO", 29),
+    ("IOT", 6),
+    ("KILL", 9),
+    ("PIPE", 13),
+    ("POLL", 29),
+    ("PROF", 27),
+    ("PWR", 30),
+    ("QUIT", 3),
+    ("SEGV", 11),
+    ("STKFLT", 16),
+    ("STOP", 19),
+    ("SYS", 31),
+    ("TERM", 15),
+    ("TRAP", 5),
+    ("TSTP", 20),
+    ("TTIN", 21),
+    ("TTOU", 22),
+    ("URG", 23),
+    ("USR1", 10),
+    ("USR2", 12),
+    ("VTALRM", 26),
+    ("WINCH", 28),
+    ("XCPU", 24),
+    ("XFSZ", 25),
+    ("RTMIN", 34),
+    ("RTMAX", 64),
+];
+
+/// Parse a STOPSIGNAL value as Docker does: a non-zero number, or a name
+/// with or without `SIG` in any case, including `RTMIN+n` and `RTMAX-n`.
+/// Returns the canonical name (`SIGTERM`, `SIGRTMIN+3`) or number.
+pub fn parse_signal(raw: &str) -> Result<String, String> {
+    let v = raw.trim();
+    if let Ok(n) = v.parse::<i64>() {
+        if n == 0 {
+            return Err("signal 0 is not a signal".into());
+        }
+        if !(1..=64).contains(&n) {
+            return Err(format!("there is no signal {n} (Linux has 1 to 64)"));
+        }
+        let name = SIGNALS
+            .iter()
+            .find(|(_, num)| *num as i64 == n)
+            .map(|(s, _)| *s);
+        return Ok(match name {
+            Some(s) => format!("SIG{s}"),
+            None => n.to_string(),
+        });
+    }
+    let upper = v.to_ascii_uppercase();
+    let name = upper.strip_prefix("SIG").unwrap_or(&upper);
+    if SIGNALS.iter().any(|(s, _)| *s == name) {
+        return Ok(format!("SIG{name}"));
+    }
+    for (base, range) in [("RTMIN+", 1..=15), ("RTMAX-", 1..=14)] {
+        if let Some(n) = name.strip_prefix(base).and_then(|n| n.parse::<i64>().ok()) {
+            if range.contains(&n) {
+                return Ok(format!("SIG{base}{n}"));
+            }
+            return Err(format!("SIG{base}{n} is out of range"));
+        }
+    }
+    Err(format!("{raw:?} is not a signal name"))
+}
+
+fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut vars: Vec<(String, String)> = Vec::new();
+    for inst in &cx.df.instructions {
+        match (&inst.kind, &inst.args) {
+            (Kind::From, _) => vars.retain(|(k, _)| k.starts_with("__global")),
+            (Kind::Arg, Args::Words(ws)) => {
+                for w in ws {
+                    if let Some((k, v)) = w.value.split_once('=') {
+                        vars.push((k.to_string(), v.trim_matches(['"', '\'']).to_string()));
+                    }
+                }
+            }
+            (Kind::Env, Args::KeyValues(kvs)) => {
+                for kv in kvs {
+                    vars.push((
+                        kv.key.value.clone(),
+                        kv.value.value.trim_matches(['"', '\'']).to_string(),
+                    ));
+                }
+            }
+            (Kind::Stopsignal, Args::String(w)) => {
+                let value = expand(&w.value, &vars);
+                if value.contains('$') {
+                    continue; // set at build time: cannot judge
+                }
+                match parse_signal(&value) {
+                    Err(why) => {
+                        let mut d = RULE.diag(
+                            Severity::Error,
+                            w.span,
+                            format!("STOPSIGNAL {value}: {why}; Docker rejects the image"),
+                        );
+                        d.label = Some("not a signal".into());
+                        d.help = Some("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`".into());
+                        out.push(d);
+                    }
+                    Ok(canon) if canon == "SIGKILL" || canon == "SIGSTOP" => {
+                        let mut d = RULE.diag(
+                            Severity::Warning,
+                            w.span,
+                            format!("STOPSIGNAL {value}: {canon} cannot be caught, so the app never gets a chance to shut down cleanly{}", if canon == "SIGSTOP" { " (SIGSTOP only pauses it; Docker then kills it after the stop timeout)" } else { "" }),
+                        );
+                        d.help = Some("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`".into());
+                        out.push(d);
+                    }
+                    Ok(_) => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn parsing() {
+        assert_eq!(parse_signal("SIGTERM").unwrap(), "SIGTERM");
+        assert_eq!(parse_signal("term").unwrap(), "SIGTERM");
+        assert_eq!(parse_signal("sigQuit").unwrap(), "SIGQUIT");
+        assert_eq!(parse_signal("15").unwrap(), "SIGTERM");
+        assert_eq!(parse_signal("RTMIN+3").unwrap(), "SIGRTMIN+3");
+        assert_eq!(parse_signal("40").unwrap(), "40");
+        assert!(parse_signal("0").is_err());
+        assert!(parse_signal("SIGTERMINATE").is_err());
+        assert!(parse_signal("RTMIN+16").is_err());
+        assert!(parse_signal("99").is_err());
+    }
+
+    #[test]
+    fn rule() {
+        Tester::new(&RULE)
+            .pass(&[
+                "FROM nginx\nSTOPSIGNAL SIGQUIT\n",
+                "FROM a\nSTOPSIGNAL 15\n",
+                "FROM a\nSTOPSIGNAL sigrtmin+2\n",
+                "FROM a\nARG SIG=SIGINT\nSTOPSIGNAL $SIG\n",
+                "FROM a\nSTOPSIGNAL $FROM_BUILD_ARG\n",
+            ])
+            .fail(&[
+                "FROM a\nSTOPSIGNAL SIGTERMINATE\n",
+                "FROM a\nSTOPSIGNAL 0\n",
+                "FROM a\nENV S=QUITT\nSTOPSIGNAL ${S}\n",
+                "FROM a\nSTOPSIGNAL SIGKILL\n",
+            ])
+            .run();
+    }
+}

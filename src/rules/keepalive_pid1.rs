@@ -1,0 +1,128 @@
+//! DSIG012: the main process only keeps the container alive
+//! (`tail -f /dev/null`, `sleep infinity`, an endless loop).
+
+use super::{Rule, RuleContext};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::script::is_loop;
+use crate::model::{HopKind, Relation};
+use crate::shell;
+
+pub static RULE: Rule = Rule {
+    code: "DSIG012",
+    name: "keepalive-pid1",
+    summary: "the main process is `tail -f /dev/null`, `sleep infinity` or an endless loop",
+    default_severity: Severity::Warning,
+    doc: include_str!("../../rules/DSIG012.md"),
+    check,
+};
+
+/// `tail -f /dev/null`, `sleep infinity`, a sleep of a day or more.
+pub fn is_keepalive(argv: &[String]) -> bool {
+    let prog = argv
+        .first()
+        .map(|p| crate::model::chain::basename(p))
+        .unwrap_or("");
+    match prog {
+        "tail" => {
+            argv.iter()
+                .any(|a| a == "-f" || a == "-F" || a == "--follow")
+                && argv.iter().any(|a| a == "/dev/null")
+        }
+        "sleep" => argv
+            .get(1)
+            .is_some_and(|a| a == "infinity" || a.parse::<f64>().is_ok_and(|n| n >= 86_400.0)),
+        _ => false,
+    }
+}
+
+fn endless(text: &str) -> bool {
+    let t = text.trim_start();
+    is_loop(t)
+        && [
+            "while true",
+            "while :",
+            "while [ 1 ]",
+            "while [ true ]",
+            "until false",
+            "while sleep",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    let Some(chain) = cx.chain else {
+        return vec![];
+    };
+    let mut found: Option<(usize, String)> = None;
+    if let Some(main) = chain.main()
+        && matches!(main.kind, HopKind::App { .. })
+        && is_keepalive(&main.argv)
+    {
+        found = Some((chain.hops.len() - 1, main.argv.join(" ")));
+    }
+    if found.is_none()
+        && let Some(last) = chain.hops.last()
+    {
+        let loop_text = match &last.kind {
+            HopKind::Shell { text, .. } => shell::analyze(text)
+                .main_command()
+                .map(|m| text[m.span.start..m.span.end].to_string()),
+            HopKind::Script { site: Some(s), .. } => Some(s.text.clone()),
+            _ => None,
+        };
+        if let Some(t) = loop_text.filter(|t| endless(t)) {
+            let first = t.lines().next().unwrap_or(&t).to_string();
+            found = Some((chain.hops.len() - 1, format!("{first} …")));
+        }
+    }
+    let Some((i, what)) = found else {
+        return vec![];
+    };
+    let pid1 = chain.pid1() == Some(i)
+        || matches!(chain.hops[i].relation, Relation::Pid1 | Relation::Exec)
+            && chain.pid1() >= Some(i);
+    let under_init = chain.init_before(i).is_some();
+    let (severity, message) = if pid1 && !under_init {
+        (
+            Severity::Warning,
+            format!(
+                "the main process is `{what}`, which only keeps the container alive: as PID 1 it has no handler and ignores SIGTERM, so every `docker stop` waits for the stop timeout (10 s by default) and then SIGKILLs it, and whatever does the work runs unsupervised"
+            ),
+        )
+    } else {
+        (
+            Severity::Info,
+            format!(
+                "the main process is `{what}`, which only keeps the container alive: whatever does the work runs unsupervised and gets no stop signal"
+            ),
+        )
+    };
+    let mut d = RULE.diag(severity, cx.hop_span(i), message);
+    d.label = Some("keeps the container alive".into());
+    d.help = Some("run the service itself in the foreground as the main process (exec form, or `exec` in a script); for an idle debug container, add `--init` so it stops at once".into());
+    vec![d]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn rule() {
+        Tester::new(&RULE)
+            .pass(&[
+                "FROM debian\nCMD [\"tail\", \"-f\", \"/var/log/app.log\"]\n",
+                "FROM debian\nCMD [\"sleep\", \"5\"]\n",
+                "FROM debian\nCMD [\"node\", \"s.js\"]\n",
+            ])
+            .fail(&[
+                "FROM debian\nCMD [\"tail\", \"-f\", \"/dev/null\"]\n",
+                "FROM alpine\nCMD sleep infinity\n",
+                "FROM debian\nCMD [\"sh\", \"-c\", \"while true; do sleep 3600; done\"]\n",
+                "FROM debian\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"sleep\", \"infinity\"]\n",
+            ])
+            .run();
+    }
+}

@@ -1,0 +1,142 @@
+//! DSIG007: exec form runs a shell with `-c` whose string does not end in
+//! an exec'd app.
+
+use super::helpers::{self, GRACE};
+use super::{Rule, RuleContext};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::base_images::ShellKind;
+use crate::model::{Form, HopKind, Origin, Relation};
+
+pub static RULE: Rule = Rule {
+    code: "DSIG007",
+    name: "shell-wrapper",
+    summary: "exec form runs `sh -c \"...\"` whose string keeps the shell between SIGTERM and the app",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/DSIG007.md"),
+    check,
+};
+
+fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    let (Some(chain), Some(launch)) = (cx.chain, cx.launch) else {
+        return vec![];
+    };
+    // Shell-form CMD/ENTRYPOINT are DSIG001/DSIG002's.
+    let shell_form_origins: Vec<&Origin> = [&launch.cmd, &launch.entrypoint]
+        .into_iter()
+        .flatten()
+        .filter(|s| matches!(s.form, Form::Shell { .. }))
+        .map(|s| &s.origin)
+        .collect();
+    let mut out = Vec::new();
+    for (i, hop) in chain.hops.iter().enumerate() {
+        let HopKind::Shell { flavor, text, .. } = &hop.kind else {
+            continue;
+        };
+        if shell_form_origins.contains(&&hop.origin) {
+            continue;
+        }
+        // the shell npm/yarn/pnpm run their script with: DSIG004's
+        if i > 0 && matches!(chain.hops[i - 1].kind, HopKind::PackageManager { .. }) {
+            continue;
+        }
+        if i > 0
+            && matches!(chain.hops[i - 1].kind, HopKind::Wrapper { ref name } if name == "su" || name == "runuser")
+        {
+            continue;
+        }
+        let run = helpers::shell_run(*flavor, text);
+        let sh = hop.display();
+        let sh = sh.split(" \"").next().unwrap_or("sh -c").to_string();
+        let app = &run.app;
+        let is_pid1 = matches!(hop.relation, Relation::Pid1 | Relation::Exec);
+        let init = chain.init_before(i).map(|h| h.program().to_string());
+        let src = cx.hop_source(i);
+        let (severity, message) = match run.execs {
+            Some(true) if run.explicit_exec => continue,
+            Some(true) if *flavor == ShellKind::Bash && sh.starts_with("bash") => continue,
+            Some(true) => (
+                Severity::Warning,
+                format!(
+                    "`{sh}` ({src}) works only because /bin/sh here is {}, which replaces itself with the single command; under dash (Debian, Ubuntu) the shell stays and {app} does not receive SIGTERM",
+                    flavor.display()
+                ),
+            ),
+            Some(false) => {
+                let why = helpers::why_shell_stays(&run);
+                let consequence = if let Some(init) = &init {
+                    format!(
+                        "{init} forwards SIGTERM to the shell, not to {app}, which is killed without running its shutdown handler"
+                    )
+                } else if is_pid1 {
+                    format!("the shell is PID 1 and ignores SIGTERM, so {app} is SIGKILLed {GRACE}")
+                } else {
+                    format!("{app} does not receive SIGTERM")
+                };
+                (
+                    Severity::Error,
+                    format!(
+                        "`{sh}` ({src}) keeps {} between the signal and {app}: {why}; {consequence}",
+                        flavor.display()
+                    ),
+                )
+            }
+            None => (
+                Severity::Warning,
+                format!(
+                    "`{sh}` ({src}): whether the shell ({}) replaces itself with {app} is not known (not measured for this command or shell), so {app} may not receive SIGTERM",
+                    flavor.display()
+                ),
+            ),
+        };
+        let mut d = RULE.diag(severity, cx.hop_span(i), message);
+        d.label = Some(format!("{sh} stays in front of {app}"));
+        d.help = Some(match (&run.main_argv, &run.after, run.main_span) {
+            (Some(argv), None, _) if crate::shell::plain_argv(text).is_some() => format!(
+                "drop the shell and run the command in exec form: `{}`",
+                helpers::exec_form(argv)
+            ),
+            (_, None, Some((s, _))) if !run.pipeline => {
+                let insert = if run.assignments {
+                    "exec env "
+                } else {
+                    "exec "
+                };
+                format!(
+                    "put `exec` in front of the command inside the string: \"{}{insert}{}\"",
+                    &text[..s],
+                    &text[s..]
+                )
+            }
+            _ => format!(
+                "end the string with the app started by `exec`, and move anything that follows it elsewhere: \"… exec {app} …\""
+            ),
+        });
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn rule() {
+        Tester::new(&RULE)
+            .pass(&[
+                "FROM debian\nCMD [\"sh\", \"-c\", \"exec node server.js\"]\n",
+                "FROM debian\nCMD [\"bash\", \"-c\", \"cd /app && node server.js\"]\n",
+                "FROM debian\nCMD node server.js\n",
+                "FROM node:22\nCMD [\"npm\", \"start\"]\n",
+            ])
+            .fail(&[
+                "FROM debian\nCMD [\"sh\", \"-c\", \"node server.js\"]\n",
+                "FROM debian\nCMD [\"/bin/sh\", \"-c\", \"node server.js; echo done\"]\n",
+                "FROM alpine\nCMD [\"sh\", \"-c\", \"cd /app && node server.js\"]\n",
+                "FROM debian\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"sh\", \"-c\", \"node server.js | tee /log\"]\n",
+                "FROM mycorp/base\nCMD [\"sh\", \"-c\", \"migrate && node server.js\"]\n",
+            ])
+            .run();
+    }
+}

@@ -1,0 +1,91 @@
+//! DSIG010: `su`/`runuser` starts the main process and stays its parent.
+
+use super::{Rule, RuleContext};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::HopKind;
+
+pub static RULE: Rule = Rule {
+    code: "DSIG010",
+    name: "su-wrapper",
+    summary: "su or runuser starts the app and stays its parent, so the app does not get SIGTERM",
+    default_severity: Severity::Error,
+    doc: include_str!("../../rules/DSIG010.md"),
+    check,
+};
+
+fn check(cx: &RuleContext) -> Vec<Diagnostic> {
+    let Some(chain) = cx.chain else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for (i, hop) in chain.hops.iter().enumerate() {
+        let HopKind::Wrapper { name } = &hop.kind else {
+            continue;
+        };
+        if name != "su" && name != "runuser" {
+            continue;
+        }
+        let app = chain
+            .main()
+            .filter(|m| !std::ptr::eq(*m, hop))
+            .map(|m| m.program().to_string())
+            .filter(|p| !p.contains('$') && !p.contains('"'))
+            .unwrap_or_else(|| "the app".into());
+        let mut user = "USER".to_string();
+        let mut k = 1;
+        while let Some(a) = hop.argv.get(k) {
+            match a.as_str() {
+                "-s" | "--shell" | "-g" | "--group" | "-G" | "-c" | "--command" | "-w" => k += 2,
+                "-u" | "--user" => {
+                    if let Some(u) = hop.argv.get(k + 1) {
+                        user = u.clone();
+                    }
+                    break;
+                }
+                a if a.starts_with('-') => k += 1,
+                a => {
+                    user = a.to_string();
+                    break;
+                }
+            }
+        }
+        let mut d = RULE.diag(
+            Severity::Error,
+            cx.hop_span(i),
+            format!(
+                "`{}` ({}) stays the parent of {app}{}: when its shell is dash, {app} never sees SIGTERM; under bash, su adds about 2 s and the container exits with 143",
+                hop.argv.join(" "),
+                cx.hop_source(i),
+                if name == "runuser" { " (runuser is su's code; the behaviour was measured for su)" } else { "" }
+            ),
+        );
+        d.label = Some(format!("{name} stays in front of {app}"));
+        d.help = Some(format!(
+            "drop privileges with a tool that execs: `exec gosu {user} <command>`, `exec su-exec {user} <command>` or `exec setpriv --reuid={user} --regid={user} --init-groups <command>`; or set `USER {user}` in the Dockerfile"
+        ));
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RULE;
+    use crate::rules::tester::Tester;
+
+    #[test]
+    fn rule() {
+        Tester::new(&RULE)
+            .file("entrypoint.sh", "#!/bin/sh\nchown -R app /data\nexec su app -s /bin/sh -c \"node server.js\"\n")
+            .pass(&[
+                "FROM debian\nCMD [\"gosu\", \"app\", \"node\", \"server.js\"]\n",
+                "FROM debian\nCMD [\"sudo\", \"-u\", \"app\", \"node\", \"server.js\"]\n",
+            ])
+            .fail(&[
+                "FROM debian\nCMD [\"su\", \"-s\", \"/bin/sh\", \"app\", \"-c\", \"node server.js\"]\n",
+                "FROM debian\nCMD [\"runuser\", \"-u\", \"app\", \"--\", \"node\", \"server.js\"]\n",
+                "FROM debian\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\n",
+            ])
+            .run();
+    }
+}

@@ -1,0 +1,5 @@
+import process from 'node:process';
+import './shutdown.mjs';
+import { start } from "./server.mjs";
+
+start(process.env.PORT);

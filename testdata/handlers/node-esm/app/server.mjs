@@ -1,0 +1,2 @@
+import { createServer } from 'node:http';
+export const start = (port) => createServer().listen(port);

@@ -1,0 +1,5 @@
+import process from 'node:process';
+
+process
+  .on('SIGINT', () => process.exit(130))
+  .on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,6 @@
+const express = require('express');
+const routes = require('./routes');
+
+const app = express();
+app.use('/', routes);
+app.listen(process.env.PORT || 3000, () => console.log('listening'));

@@ -1,0 +1,4 @@
+export function installShutdown(server) {
+  process
+    .once('SIGTERM', () => server.close());
+}

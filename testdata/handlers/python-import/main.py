@@ -1,0 +1,5 @@
+import asyncio
+
+import service.runner
+
+asyncio.run(service.runner.main())

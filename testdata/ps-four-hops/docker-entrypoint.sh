@@ -1,0 +1,7 @@
+#!/bin/sh
+set -e
+
+# run migrations before the app
+node migrate.js
+
+exec "$@"

@@ -1,0 +1,3 @@
+#!/bin/sh
+chown -R app:app /data
+exec gosu app "$@"

@@ -1,0 +1,4 @@
+#!/bin/sh
+/usr/local/bin/sidecar &
+"$@" &
+wait

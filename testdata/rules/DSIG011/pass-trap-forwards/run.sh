@@ -1,0 +1,5 @@
+#!/bin/sh
+"$@" &
+pid=$!
+trap 'kill -TERM $pid' TERM INT
+wait $pid
