@@ -3,6 +3,7 @@
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use dsig::config::{self, FailLevel, Loaded, Source};
 use dsig::files::{self, Input};
+use dsig::fix;
 use dsig::lint::{LintOptions, lint_source};
 use dsig::model::ModelOptions;
 use dsig::report::{self, FileError, FileResult, TtyOptions};
@@ -111,6 +112,17 @@ enum Command {
         /// Report `# dsig ignore=` comments that suppressed nothing (DSIG900).
         #[arg(long)]
         warn_unused_ignores: bool,
+        /// Apply the safe fixes to the files (atomically; files with syntax
+        /// errors are left alone), then report what is left.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix or --diff, also apply the unsafe fixes.
+        #[arg(long)]
+        unsafe_fixes: bool,
+        /// Print the fixes as a unified diff and write nothing (exit 1 when
+        /// there is a change).
+        #[arg(long, conflicts_with = "fix")]
+        diff: bool,
         #[command(flatten)]
         config: ConfigArgs,
     },
@@ -155,6 +167,9 @@ struct LintRequest {
     compose: Option<PathBuf>,
     color: Color,
     warn_unused_ignores: bool,
+    fix: bool,
+    unsafe_fixes: bool,
+    diff: bool,
     config: ConfigArgs,
 }
 
@@ -178,6 +193,9 @@ fn main() -> ExitCode {
             compose,
             color,
             warn_unused_ignores,
+            fix,
+            unsafe_fixes,
+            diff,
             config,
         } => lint(LintRequest {
             paths,
@@ -189,6 +207,9 @@ fn main() -> ExitCode {
             compose,
             color,
             warn_unused_ignores,
+            fix,
+            unsafe_fixes,
+            diff,
             config,
         }),
         Command::Ps {
@@ -306,6 +327,10 @@ struct Job {
 struct Outcome {
     result: FileResult,
     fail_level: FailLevel,
+    /// `--diff`: the unified diff of the fixes.
+    diff: Option<String>,
+    /// `--fix`: how many fixes were written, or why none could be.
+    fixed: Option<Result<usize, String>>,
 }
 
 /// Read and lint one input.
@@ -346,10 +371,42 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
         _ => None,
     };
     opts.compose = req.compose.clone();
-    let linted = lint_source(&text, &opts).map_err(|message| FileError {
+    let mut text = text;
+    let mut linted = lint_source(&text, &opts).map_err(|message| FileError {
         path: name.clone(),
         message,
     })?;
+    let mut diff = None;
+    let mut fixed = None;
+    let wants_fix = (req.fix || req.diff) && linted.diagnostics.iter().any(|d| d.fix.is_some());
+    if wants_fix {
+        match fix::fix_source(&text, &opts, req.unsafe_fixes) {
+            Err(why) => fixed = Some(Err(why)),
+            Ok(f) if f.text == text => fixed = Some(Ok(0)),
+            Ok(f) => {
+                if req.diff {
+                    diff = Some(fix::unified_diff(&name, &text, &f.text));
+                } else {
+                    let Input::File(path) = &job.input else {
+                        return Err(FileError {
+                            path: name,
+                            message: "cannot fix standard input in place; use --diff".into(),
+                        });
+                    };
+                    fix::write_atomic(path, &f.text).map_err(|message| FileError {
+                        path: name.clone(),
+                        message,
+                    })?;
+                    fixed = Some(Ok(f.applied.len()));
+                    text = f.text;
+                    linted = lint_source(&text, &opts).map_err(|message| FileError {
+                        path: name.clone(),
+                        message,
+                    })?;
+                }
+            }
+        }
+    }
     let fail_level = req
         .fail_level
         .or(cfg.and_then(|c| c.config.fail_level))
@@ -357,6 +414,8 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
     Ok(Outcome {
         result: FileResult::new(name, text, linted.diagnostics).with_repo_path(repo),
         fail_level,
+        diff,
+        fixed,
     })
 }
 
@@ -406,14 +465,49 @@ fn lint(req: LintRequest) -> ExitCode {
     let mut results = Vec::new();
     let mut levels = Vec::new();
     let mut errors = Vec::new();
+    let mut diffs = String::new();
+    let (mut fixes, mut fixed_files) = (0, 0);
     for o in outcomes {
         match o {
             Ok(o) => {
+                if let Some(d) = &o.diff {
+                    diffs.push_str(d);
+                }
+                match &o.fixed {
+                    Some(Ok(n)) if *n > 0 => {
+                        fixes += n;
+                        fixed_files += 1;
+                    }
+                    Some(Err(why)) => eprintln!("{}: {why}", o.result.path),
+                    _ => {}
+                }
                 results.push(o.result);
                 levels.push(o.fail_level);
             }
             Err(e) => errors.push(e),
         }
+    }
+    if req.diff {
+        let mut out = std::io::stdout().lock();
+        let _ = out.write_all(diffs.as_bytes());
+        let _ = out.flush();
+        for e in &errors {
+            eprintln!("error: {}: {}", e.path, e.message);
+        }
+        return if !errors.is_empty() {
+            ExitCode::from(2)
+        } else if diffs.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
+    }
+    if req.fix {
+        eprintln!(
+            "fixed {fixes} finding{} in {fixed_files} file{}",
+            if fixes == 1 { "" } else { "s" },
+            if fixed_files == 1 { "" } else { "s" }
+        );
     }
     let stdout = std::io::stdout();
     let to_terminal = req.output.is_none() && stdout.is_terminal();

@@ -305,3 +305,102 @@ fn rules_and_explain() {
     assert_eq!(dsig(&["--version"]).status.code(), Some(0));
     assert_eq!(dsig(&["lint", "--format", "nope"]).status.code(), Some(2));
 }
+
+#[test]
+fn diff_and_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("Dockerfile"),
+        "FROM node:22\r\nCMD node server.js\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("broken.Dockerfile"),
+        "FROM node:22\nFORM x\nCMD node server.js\n",
+    )
+    .unwrap();
+    // --diff writes nothing, exits 1 when there is a change
+    let o = dsig_in(p, &["lint", "--diff", "Dockerfile"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("+CMD [\"node\", \"server.js\"]"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(p.join("Dockerfile")).unwrap(),
+        "FROM node:22\r\nCMD node server.js\r\n"
+    );
+    // --fix writes the safe fix, keeping CRLF; what is left is reported
+    let o = dsig_in(
+        p,
+        &["lint", "--fix", "--format", "json", "Dockerfile"],
+        None,
+    );
+    let v = json(&o);
+    assert_eq!(
+        std::fs::read_to_string(p.join("Dockerfile")).unwrap(),
+        "FROM node:22\r\nCMD [\"node\", \"server.js\"]\r\n"
+    );
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["DSIG005"]);
+    assert!(stderr(&o).contains("fixed 1 finding in 1 file"));
+    // a second --fix changes nothing; --diff shows nothing
+    assert_eq!(
+        dsig_in(p, &["lint", "--diff", "Dockerfile"], None)
+            .status
+            .code(),
+        Some(0)
+    );
+    // unsafe fixes only when asked
+    let o = dsig_in(
+        p,
+        &[
+            "lint",
+            "--fix",
+            "--unsafe-fixes",
+            "--fail-level",
+            "none",
+            "Dockerfile",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        std::fs::read_to_string(p.join("Dockerfile"))
+            .unwrap()
+            .contains("tini")
+    );
+    // a file with a syntax error is never fixed
+    let o = dsig_in(p, &["lint", "--fix", "broken.Dockerfile"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("syntax"));
+    assert_eq!(
+        std::fs::read_to_string(p.join("broken.Dockerfile")).unwrap(),
+        "FROM node:22\nFORM x\nCMD node server.js\n"
+    );
+    // a read-only file: a clear error, the original untouched
+    std::fs::write(
+        p.join("ro.Dockerfile"),
+        "FROM node:22\nCMD node server.js\n",
+    )
+    .unwrap();
+    let mut perm = std::fs::metadata(p.join("ro.Dockerfile"))
+        .unwrap()
+        .permissions();
+    perm.set_readonly(true);
+    std::fs::set_permissions(p.join("ro.Dockerfile"), perm).unwrap();
+    let o = dsig_in(p, &["lint", "--fix", "ro.Dockerfile"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("ro.Dockerfile") && stderr(&o).contains("read-only"));
+    assert_eq!(
+        std::fs::read_to_string(p.join("ro.Dockerfile")).unwrap(),
+        "FROM node:22\nCMD node server.js\n"
+    );
+}

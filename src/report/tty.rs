@@ -66,6 +66,7 @@ pub fn render_tty(results: &[FileResult], errors: &[FileError], opts: &TtyOption
             let (line, col) = file.lines.line_col(&file.source, span.start);
             let finding = Finding {
                 diagnostic: d,
+                help: help_with_fix(d, &file.source),
                 span,
                 header: format!("{}[{}] {}", d.severity.as_str(), d.code, d.name),
                 url: (opts.rules_url)(d.code),
@@ -106,6 +107,56 @@ fn newline_appended(text: &str) -> (Arc<str>, Arc<LineIndex>) {
     (extended.into(), lines)
 }
 
+/// The help text and, when the finding has a fix, the lines it changes as a
+/// small diff (`- old` / `+ new`) with how to apply it.
+fn help_with_fix(d: &Diagnostic, text: &str) -> Option<String> {
+    let Some(fix) = &d.fix else {
+        return d.help.clone();
+    };
+    let (Some(first), Some(last)) = (
+        fix.edits.iter().map(|e| e.span.start).min(),
+        fix.edits.iter().map(|e| e.span.end).max(),
+    ) else {
+        return d.help.clone();
+    };
+    if last > text.len() || !text.is_char_boundary(first) || !text.is_char_boundary(last) {
+        return d.help.clone();
+    }
+    // whole lines around the edits, before and after
+    let start = text[..first].rfind('\n').map(|p| p + 1).unwrap_or(0);
+    let end = text[last..]
+        .find('\n')
+        .map(|p| last + p)
+        .unwrap_or(text.len());
+    let old = &text[start..end];
+    let mut new = String::new();
+    let mut pos = start;
+    let mut edits: Vec<_> = fix.edits.iter().collect();
+    edits.sort_by_key(|e| e.span.start);
+    for e in edits {
+        if e.span.start < pos {
+            return d.help.clone();
+        }
+        new.push_str(&text[pos..e.span.start]);
+        new.push_str(&e.replacement);
+        pos = e.span.end;
+    }
+    new.push_str(&text[pos..end]);
+    let how = match fix.applicability {
+        crate::diagnostic::Applicability::Safe => "dsig lint --fix",
+        crate::diagnostic::Applicability::Unsafe => "dsig lint --fix --unsafe-fixes",
+    };
+    let mut out = d.help.clone().unwrap_or_default();
+    out.push_str(&format!("\nfix ({how}):"));
+    for l in old.lines() {
+        out.push_str(&format!("\n- {}", l.trim_end_matches('\r')));
+    }
+    for l in new.lines() {
+        out.push_str(&format!("\n+ {}", l.trim_end_matches('\r')));
+    }
+    Some(out)
+}
+
 /// Keeps a span inside the text and on character boundaries, so that a
 /// faulty span never makes rendering panic.
 fn clamp(text: &str, span: Span) -> Span {
@@ -118,6 +169,8 @@ fn clamp(text: &str, span: Span) -> Span {
 #[derive(Debug)]
 struct Finding<'a> {
     diagnostic: &'a Diagnostic,
+    /// The help text, followed by the fix as a small diff.
+    help: Option<String>,
     span: Span,
     header: String,
     url: String,
@@ -146,8 +199,7 @@ impl miette::Diagnostic for Finding<'_> {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.diagnostic
-            .help
+        self.help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
     }
