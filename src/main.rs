@@ -168,11 +168,15 @@ fn lint_input(
         context: context.clone().or(dir),
         ..Default::default()
     };
-    let linted = lint_source(&text, &opts).map_err(|message| FileError {
-        path: name.clone(),
-        message,
-    })?;
-    Ok(FileResult::new(name, text, linted.diagnostics))
+    // Keep only the findings: the syntax tree is freed before the report
+    // copies the text.
+    let diagnostics = lint_source(&text, &opts)
+        .map(|l| l.diagnostics)
+        .map_err(|message| FileError {
+            path: name.clone(),
+            message,
+        })?;
+    Ok(FileResult::new(name, text, diagnostics))
 }
 
 fn lint(
