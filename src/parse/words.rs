@@ -175,7 +175,10 @@ impl<'a> Cursor<'a> {
 pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
-    let mut word = String::new();
+    // Every char read into a word is kept (quotes and escapes included), so a
+    // word is the source text from its start to `wend`: only whether it has
+    // a char yet is tracked, and its value is copied once.
+    let mut word = false;
     let mut wstart = 0;
     let mut wend = 0;
     let mut quote = '\0';
@@ -201,9 +204,9 @@ pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
             wend = pos;
         }
         if at_end {
-            if blank_ok || !word.is_empty() {
+            if blank_ok || word {
                 words.push(Piece {
-                    value: word,
+                    value: rest[wstart..wend].to_string(),
                     start: wstart,
                     end: wend,
                 });
@@ -213,14 +216,14 @@ pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
         if phase == Phase::Word {
             if ch.is_whitespace() {
                 phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
+                if blank_ok || word {
                     words.push(Piece {
-                        value: std::mem::take(&mut word),
+                        value: rest[wstart..wend].to_string(),
                         start: wstart,
                         end: wend,
                     });
                 }
-                word.clear();
+                word = false;
                 blank_ok = false;
                 cur.advance();
                 continue;
@@ -235,11 +238,10 @@ pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
                     cur.advance();
                     continue;
                 }
-                word.push(ch);
                 cur.advance();
                 ch = cur.get().1;
             }
-            word.push(ch);
+            word = true;
             wend = cur.pos + ch.len_utf8();
             cur.advance();
             continue;
@@ -254,11 +256,10 @@ pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
                 cur.advance();
                 continue;
             }
-            word.push(ch);
             cur.advance();
             ch = cur.get().1;
         }
-        word.push(ch);
+        word = true;
         wend = cur.pos + ch.len_utf8();
         cur.advance();
     }
