@@ -9,7 +9,7 @@
 use dsig::lint::{LintOptions, lint_source};
 use dsig::report::{FileResult, TtyOptions, render_json, render_tty};
 use libfuzzer_sys::fuzz_target;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 fn context_dir() -> &'static PathBuf {
@@ -21,7 +21,7 @@ fn context_dir() -> &'static PathBuf {
     })
 }
 
-fn put(dir: &PathBuf, name: &str, bytes: Option<&[u8]>) {
+fn put(dir: &Path, name: &str, bytes: Option<&[u8]>) {
     let p = dir.join(name);
     match bytes {
         Some(b) => std::fs::write(p, b).unwrap(),

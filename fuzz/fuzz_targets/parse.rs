@@ -62,7 +62,11 @@ fuzz_target!(|src: &str| {
         last = i.end_line;
     }
     df.errors.iter().for_each(|e| check(src, e.span, "error"));
-    df.comments.iter().for_each(|c| check(src, c.span, "comment"));
-    df.directives.iter().for_each(|d| check(src, d.span, "directive"));
+    df.comments
+        .iter()
+        .for_each(|c| check(src, c.span, "comment"));
+    df.directives
+        .iter()
+        .for_each(|d| check(src, d.span, "directive"));
     let _ = dsig::parse::dump(&df);
 });
