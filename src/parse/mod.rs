@@ -584,11 +584,11 @@ fn name_val(
     kind: Kind,
     at: &dyn Fn(usize, usize) -> Span,
 ) -> Result<Args, String> {
-    let ws = words::parse_words(rest, escape);
+    let ws = words::word_spans(rest, escape);
     if ws.is_empty() {
         return Ok(Args::None);
     }
-    if !ws[0].value.contains('=') {
+    if !rest[ws[0].0..ws[0].1].contains('=') {
         // legacy form: KEY value
         let Some(k_end) = rest.find(is_ascii_ws) else {
             return Err(format!("{} must have two arguments", kind.name()));
@@ -608,21 +608,21 @@ fn name_val(
         }]));
     }
     let mut out = Vec::new();
-    for w in ws {
-        let Some(eq) = w.value.find('=') else {
+    for (start, end) in ws {
+        let word = &rest[start..end];
+        let Some(eq) = word.find('=') else {
             return Err(format!(
-                "syntax error: can't find = in {:?}; must be of the form name=value",
-                w.value
+                "syntax error: can't find = in {word:?}; must be of the form name=value"
             ));
         };
         out.push(KeyValue {
             key: Word {
-                value: w.value[..eq].to_string(),
-                span: at(w.start, w.start + eq),
+                value: word[..eq].to_string(),
+                span: at(start, start + eq),
             },
             value: Word {
-                value: w.value[eq + 1..].to_string(),
-                span: at(w.start + eq + 1, w.end),
+                value: word[eq + 1..].to_string(),
+                span: at(start + eq + 1, end),
             },
             sep: "=",
         });

@@ -173,6 +173,18 @@ impl<'a> Cursor<'a> {
 /// BuildKit's `parseWords`: split on whitespace, keeping quotes and escape
 /// characters in the words.
 pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
+    word_spans(rest, escape)
+        .into_iter()
+        .map(|(start, end)| Piece {
+            value: rest[start..end].to_string(),
+            start,
+            end,
+        })
+        .collect()
+}
+
+/// [`parse_words`] without copying: the byte range of each word.
+pub fn word_spans(rest: &str, escape: char) -> Vec<(usize, usize)> {
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
     // Every char read into a word is kept (quotes and escapes included), so a
@@ -205,11 +217,7 @@ pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
         }
         if at_end {
             if blank_ok || word {
-                words.push(Piece {
-                    value: rest[wstart..wend].to_string(),
-                    start: wstart,
-                    end: wend,
-                });
+                words.push((wstart, wend));
             }
             break;
         }
@@ -217,11 +225,7 @@ pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
             if ch.is_whitespace() {
                 phase = Phase::Spaces;
                 if blank_ok || word {
-                    words.push(Piece {
-                        value: rest[wstart..wend].to_string(),
-                        start: wstart,
-                        end: wend,
-                    });
+                    words.push((wstart, wend));
                 }
                 word = false;
                 blank_ok = false;
