@@ -132,12 +132,21 @@ struct Cursor<'a> {
     ch: Option<char>,
 }
 
+/// The char starting at byte `pos` of `s` (ASCII without decoding).
+fn char_at(s: &str, pos: usize) -> Option<char> {
+    match s.as_bytes().get(pos) {
+        Some(&b) if b.is_ascii() => Some(b as char),
+        Some(_) => s[pos..].chars().next(),
+        None => None,
+    }
+}
+
 impl<'a> Cursor<'a> {
     fn new(s: &'a str) -> Self {
         Cursor {
             s,
             pos: 0,
-            ch: s.chars().next(),
+            ch: char_at(s, 0),
         }
     }
 
@@ -153,14 +162,14 @@ impl<'a> Cursor<'a> {
     fn advance(&mut self) {
         if let Some(c) = self.ch {
             self.pos += c.len_utf8();
-            self.ch = self.s[self.pos..].chars().next();
+            self.ch = char_at(self.s, self.pos);
         }
     }
 
     /// The char after the current one.
     fn peek_next(&self) -> Option<char> {
         let c = self.ch?;
-        self.s[self.pos + c.len_utf8()..].chars().next()
+        char_at(self.s, self.pos + c.len_utf8())
     }
 
     /// The current char is the last one.
