@@ -133,7 +133,7 @@ fn decode(bytes: Vec<u8>) -> Result<String, String> {
             MAX_FILE / 1024 / 1024
         ));
     }
-    if let Some(p) = bytes.iter().position(|&b| b == 0) {
+    if let Some(p) = memchr::memchr(0, &bytes) {
         return Err(format!(
             "binary file (NUL byte at offset {p}), not a Dockerfile"
         ));

@@ -16,20 +16,27 @@ fn corpus_fixes_keep_files_valid() {
         eprintln!("skipped: ../shared/corpus/files not present");
         return;
     }
-    let mut dirs: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     dirs.sort();
     let mut changed = 0;
     let mut by_code: BTreeMap<&str, usize> = BTreeMap::new();
     let mut delta: BTreeMap<isize, usize> = BTreeMap::new();
     for dir in &dirs {
         let path = dir.join("Dockerfile");
-        let Ok(src) = dsig::files::read_dockerfile(&path) else { continue };
+        let Ok(src) = dsig::files::read_dockerfile(&path) else {
+            continue;
+        };
         let opts = LintOptions {
             context: Some(dir.clone()),
             dockerfile_path: Some(path.clone()),
             ..Default::default()
         };
-        let Ok(fixed) = fix_source(&src, &opts, true) else { continue };
+        let Ok(fixed) = fix_source(&src, &opts, true) else {
+            continue;
+        };
         if fixed.text == src {
             continue;
         }
@@ -39,7 +46,11 @@ fn corpus_fixes_keep_files_valid() {
         }
         let before = parse(&src);
         let after = parse(&fixed.text);
-        assert!(after.errors.is_empty(), "{}: fix broke the file", path.display());
+        assert!(
+            after.errors.is_empty(),
+            "{}: fix broke the file",
+            path.display()
+        );
         let d = after.instructions.len() as isize - before.instructions.len() as isize;
         *delta.entry(d).or_default() += 1;
         let deletions = fixed.applied.iter().filter(|c| **c == "DSIG009").count() as isize;
@@ -47,7 +58,10 @@ fn corpus_fixes_keep_files_valid() {
         let again = fix_source(&fixed.text, &opts, true).unwrap();
         assert_eq!(again.text, fixed.text, "{}: not idempotent", path.display());
     }
-    eprintln!("corpus --fix --unsafe-fixes: {changed} of {} files changed", dirs.len());
+    eprintln!(
+        "corpus --fix --unsafe-fixes: {changed} of {} files changed",
+        dirs.len()
+    );
     eprintln!("  fixes applied by code: {by_code:?}");
     eprintln!("  instruction count change: {delta:?}");
     assert!(changed > 0);

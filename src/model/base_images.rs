@@ -295,11 +295,24 @@ fn resolve(image_ref: &str) -> Resolved {
     Resolved::Unknown(REASON_NOT_IN_TABLE)
 }
 
+/// The rows of the table that carry `name`, in table order. An index built
+/// on first use replaces a scan of the whole table per lookup.
 fn rows_named(table: &'static [Row], name: &str) -> Vec<&'static Row> {
-    table
-        .iter()
-        .filter(|row| row.names.contains(&name))
-        .collect()
+    type Index = std::collections::HashMap<&'static str, Vec<&'static Row>>;
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut m = Index::new();
+        for row in table {
+            for &n in &row.names {
+                let rows = m.entry(n).or_default();
+                if !rows.iter().any(|r| std::ptr::eq(*r, row)) {
+                    rows.push(row);
+                }
+            }
+        }
+        m
+    });
+    index.get(name).cloned().unwrap_or_default()
 }
 
 /// Pick the variant row of one image (its rows in table order) for a tag.

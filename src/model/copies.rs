@@ -51,17 +51,29 @@ struct Copy {
 /// The stage's copies from the context and its final WORKDIR, following
 /// `FROM <earlier stage>`.
 fn copies(df: &Dockerfile, stages: &[Stage], idx: usize) -> (Vec<Copy>, String) {
-    let stage = &stages[idx];
-    let (mut out, mut workdir) = match stage.base_stage {
-        Some(p) if p < idx => copies(df, stages, p),
-        _ => (Vec::new(), "/".to_string()),
-    };
+    // the chain of stages from the root image to `idx`, walked in a loop
+    // (a long chain of `FROM <stage>` must not exhaust the stack)
+    let mut chain = vec![idx];
+    let mut cur = idx;
+    while let Some(p) = stages[cur].base_stage.filter(|&p| p < cur) {
+        chain.push(p);
+        cur = p;
+    }
+    let mut out = Vec::new();
+    let mut workdir = "/".to_string();
+    for &i in chain.iter().rev() {
+        stage_copies(df, &stages[i], &mut out, &mut workdir);
+    }
+    (out, workdir)
+}
+
+fn stage_copies(df: &Dockerfile, stage: &Stage, out: &mut Vec<Copy>, workdir: &mut String) {
     let mut vars: Vec<(String, String)> = Vec::new();
     for inst in &df.instructions[stage.from + 1..stage.end] {
         match inst.kind {
             Kind::Workdir => {
                 if let Args::String(w) = &inst.args {
-                    workdir = join(&workdir, &expand(&w.value, &vars));
+                    *workdir = join(workdir, &expand(&w.value, &vars));
                 }
             }
             Kind::Env | Kind::Arg => {
@@ -98,14 +110,13 @@ fn copies(df: &Dockerfile, stages: &[Stage], idx: usize) -> (Vec<Copy>, String) 
                     || dest.ends_with("/..");
                 out.push(Copy {
                     sources: sources.to_vec(),
-                    dest: join(&workdir, dest),
+                    dest: join(workdir, dest),
                     dest_is_dir,
                 });
             }
             _ => {}
         }
     }
-    (out, workdir)
 }
 
 fn unquote(v: &str) -> String {

@@ -149,6 +149,8 @@ impl Launch {
 pub fn stages(df: &Dockerfile) -> Vec<Stage> {
     let global_args = global_args(df);
     let mut out: Vec<Stage> = Vec::new();
+    // Stage name → first stage of that name (one lookup per FROM, not a scan).
+    let mut names: std::collections::HashMap<String, usize> = Default::default();
     for (i, inst) in df.instructions.iter().enumerate() {
         if inst.kind != Kind::From {
             continue;
@@ -166,9 +168,10 @@ pub fn stages(df: &Dockerfile) -> Vec<Stage> {
         } else {
             None
         };
-        let base_stage = out
-            .iter()
-            .position(|s| s.name.as_deref() == Some(base.to_ascii_lowercase().as_str()));
+        let base_stage = names.get(&base.to_ascii_lowercase()).copied();
+        if let Some(n) = &name {
+            names.entry(n.clone()).or_insert(out.len());
+        }
         out.push(Stage {
             index: out.len(),
             name,
@@ -289,16 +292,29 @@ pub struct ModelOptions {
 
 /// The effective launch configuration of stage `idx`.
 pub fn launch(df: &Dockerfile, stages: &[Stage], idx: usize, opts: &ModelOptions) -> Launch {
-    let stage = &stages[idx];
-    let mut l = match stage.base_stage {
-        Some(parent) if parent < idx => {
-            let mut p = launch(df, stages, parent, opts);
-            p.cmd_instructions.clear();
-            p.entrypoint_instructions.clear();
-            p
+    // The stages this one builds on, nearest first (a loop, not recursion:
+    // a chain of thousands of stages must not overflow the stack).
+    let mut chain = vec![idx];
+    let mut cur = idx;
+    while let Some(parent) = stages[cur].base_stage.filter(|p| *p < cur) {
+        chain.push(parent);
+        cur = parent;
+    }
+    let mut l = base_launch(&stages[cur].base, opts);
+    for (n, &i) in chain.iter().rev().enumerate() {
+        if n > 0 {
+            l.cmd_instructions.clear();
+            l.entrypoint_instructions.clear();
         }
-        _ => base_launch(&stage.base, opts),
-    };
+        apply_stage(df, stages, i, &mut l);
+    }
+    l
+}
+
+/// Apply stage `idx`'s own instructions (and its parent's ONBUILD triggers)
+/// to the launch configuration it starts from.
+fn apply_stage(df: &Dockerfile, stages: &[Stage], idx: usize, l: &mut Launch) {
+    let stage = &stages[idx];
     l.stage = idx;
     // ONBUILD triggers of the parent stage run here (BuildKit, fact 26).
     let mut triggers: Vec<(usize, &Instruction)> = Vec::new();
@@ -356,7 +372,6 @@ pub fn launch(df: &Dockerfile, stages: &[Stage], idx: usize, opts: &ModelOptions
             _ => {}
         }
     }
-    l
 }
 
 fn setting(inst: &Instruction, idx: usize, shell: &ShellInfo) -> Option<Setting> {

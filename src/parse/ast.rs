@@ -29,27 +29,29 @@ pub enum Kind {
 
 impl Kind {
     pub fn from_keyword(k: &str) -> Option<Kind> {
-        Some(match k.to_ascii_lowercase().as_str() {
-            "add" => Kind::Add,
-            "arg" => Kind::Arg,
-            "cmd" => Kind::Cmd,
-            "copy" => Kind::Copy,
-            "entrypoint" => Kind::Entrypoint,
-            "env" => Kind::Env,
-            "expose" => Kind::Expose,
-            "from" => Kind::From,
-            "healthcheck" => Kind::Healthcheck,
-            "label" => Kind::Label,
-            "maintainer" => Kind::Maintainer,
-            "onbuild" => Kind::Onbuild,
-            "run" => Kind::Run,
-            "shell" => Kind::Shell,
-            "stopsignal" => Kind::Stopsignal,
-            "user" => Kind::User,
-            "volume" => Kind::Volume,
-            "workdir" => Kind::Workdir,
-            _ => return None,
-        })
+        // Case-insensitive, without allocating a lower-case copy.
+        const ALL: [Kind; 18] = [
+            Kind::Add,
+            Kind::Arg,
+            Kind::Cmd,
+            Kind::Copy,
+            Kind::Entrypoint,
+            Kind::Env,
+            Kind::Expose,
+            Kind::From,
+            Kind::Healthcheck,
+            Kind::Label,
+            Kind::Maintainer,
+            Kind::Onbuild,
+            Kind::Run,
+            Kind::Shell,
+            Kind::Stopsignal,
+            Kind::User,
+            Kind::Volume,
+            Kind::Workdir,
+        ];
+        ALL.into_iter()
+            .find(|kind| kind.name().eq_ignore_ascii_case(k))
     }
 
     pub fn name(self) -> &'static str {

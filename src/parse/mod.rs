@@ -13,38 +13,66 @@ pub use ast::*;
 pub use dump::dump;
 
 use crate::diagnostic::Span;
+use std::borrow::Cow;
 
 const BOM: &str = "\u{feff}";
 
 /// A logical line: physical lines joined after continuation handling, with
-/// the map back to original byte offsets.
-struct Logical {
-    text: String,
-    /// (offset in `text`, offset in source), sorted; each segment is a
-    /// verbatim copy of source bytes.
+/// the map back to original byte offsets. A logical line of one physical line
+/// (the common case) borrows the source and needs no map.
+struct Logical<'a> {
+    text: Cow<'a, str>,
+    /// Source offset of the first piece.
+    base: usize,
+    /// With two pieces or more: (offset in `text`, offset in source), sorted;
+    /// each segment is a verbatim copy of source bytes.
     segs: Vec<(usize, usize)>,
 }
 
-impl Logical {
-    fn new() -> Self {
+impl<'a> Logical<'a> {
+    /// Join pieces of source text, each with its source offset. Empty pieces
+    /// are left out; the text is allocated once, at its final size.
+    fn join(pieces: &[(&'a str, usize)]) -> Self {
+        let mut it = pieces.iter().filter(|p| !p.0.is_empty());
+        let Some(&(first, base)) = it.next() else {
+            return Logical {
+                text: Cow::Borrowed(""),
+                base: 0,
+                segs: Vec::new(),
+            };
+        };
+        let n = pieces.iter().filter(|p| !p.0.is_empty()).count();
+        if n == 1 {
+            return Logical {
+                text: Cow::Borrowed(first),
+                base,
+                segs: Vec::new(),
+            };
+        }
+        let len = pieces.iter().map(|p| p.0.len()).sum();
+        let mut text = String::with_capacity(len);
+        let mut segs = Vec::with_capacity(n);
+        segs.push((0, base));
+        text.push_str(first);
+        for &(piece, src_off) in it {
+            segs.push((text.len(), src_off));
+            text.push_str(piece);
+        }
         Logical {
-            text: String::new(),
-            segs: Vec::new(),
+            text: Cow::Owned(text),
+            base,
+            segs,
         }
-    }
-
-    fn push(&mut self, piece: &str, src_off: usize) {
-        if piece.is_empty() {
-            return;
-        }
-        self.segs.push((self.text.len(), src_off));
-        self.text.push_str(piece);
     }
 
     /// Source offset of a logical offset (start of a range).
     fn map(&self, off: usize) -> usize {
         if self.segs.is_empty() {
-            return 0;
+            return if self.text.is_empty() {
+                0
+            } else {
+                self.base + off
+            };
         }
         let i = match self.segs.binary_search_by(|s| s.0.cmp(&off)) {
             Ok(i) => i,
@@ -81,23 +109,41 @@ struct RawLine {
     next: usize,
 }
 
-fn raw_lines(src: &str) -> Vec<RawLine> {
-    let mut out = Vec::new();
-    let bytes = src.as_bytes();
-    let mut start = 0;
-    while start < bytes.len() {
-        let nl = bytes[start..].iter().position(|&b| b == b'\n');
-        let (mut end, next) = match nl {
+/// The physical lines of a source, read one at a time (no table of lines).
+struct RawLines<'a> {
+    bytes: &'a [u8],
+    /// Offset of the next line.
+    pos: usize,
+}
+
+impl<'a> RawLines<'a> {
+    fn new(src: &'a str) -> Self {
+        RawLines {
+            bytes: src.as_bytes(),
+            pos: 0,
+        }
+    }
+}
+
+impl Iterator for RawLines<'_> {
+    type Item = RawLine;
+
+    fn next(&mut self) -> Option<RawLine> {
+        let bytes = self.bytes;
+        let start = self.pos;
+        if start >= bytes.len() {
+            return None;
+        }
+        let (mut end, next) = match memchr::memchr(b'\n', &bytes[start..]) {
             Some(p) => (start + p, start + p + 1),
             None => (bytes.len(), bytes.len()),
         };
         while end > start && bytes[end - 1] == b'\r' {
             end -= 1;
         }
-        out.push(RawLine { start, end, next });
-        start = next;
+        self.pos = next;
+        Some(RawLine { start, end, next })
     }
-    out
 }
 
 fn is_space(c: char) -> bool {
@@ -188,15 +234,17 @@ pub fn parse(src: &str) -> Dockerfile {
         escape: '\\',
         ..Default::default()
     };
-    let lines = raw_lines(src);
+    let mut lines = RawLines::new(src);
     let mut dirs = Directives {
         escape: '\\',
         done: false,
         seen: Vec::new(),
     };
+    // Physical lines read so far.
     let mut i = 0;
-    while i < lines.len() {
-        let raw = lines[i];
+    // The pieces of the current logical line (reused).
+    let mut pieces: Vec<(&str, usize)> = Vec::new();
+    while let Some(raw) = lines.next() {
         let mut start = raw.start;
         if i == 0 && src[start..raw.end].starts_with(BOM) {
             df.bom = true;
@@ -233,12 +281,14 @@ pub fn parse(src: &str) -> Dockerfile {
         if !continued && piece.is_empty() {
             continue;
         }
-        let mut logical = Logical::new();
-        logical.push(piece, token_off);
+        pieces.clear();
+        pieces.push((piece, token_off));
         let mut last_end = raw.end;
         let mut continued = continued;
-        while continued && i < lines.len() {
-            let raw = lines[i];
+        while continued {
+            let Some(raw) = lines.next() else {
+                break;
+            };
             let text = &src[raw.start..raw.end];
             // A directive-looking line here still ends directive processing.
             let _ = dirs.process(text.trim_start_matches(is_space));
@@ -256,10 +306,11 @@ pub fn parse(src: &str) -> Dockerfile {
                 continue;
             }
             let (piece, c) = trim_continuation(text, dirs.escape);
-            logical.push(piece, raw.start);
+            pieces.push((piece, raw.start));
             last_end = raw.end;
             continued = c;
         }
+        let logical = Logical::join(&pieces);
         let end_line = i; // 1-based line of the last physical line read
         let inst_end = last_end;
         match build_instruction(&logical, dirs.escape) {
@@ -272,11 +323,10 @@ pub fn parse(src: &str) -> Dockerfile {
                     for m in markers {
                         let marker_span = logical.span(m.start, m.end);
                         let mut content = String::new();
-                        let body_start = lines.get(i).map(|l| l.start).unwrap_or(src.len());
+                        let body_start = lines.pos;
                         let mut body_end = body_start;
                         let mut terminated = false;
-                        while i < lines.len() {
-                            let raw = lines[i];
+                        for raw in lines.by_ref() {
                             i += 1;
                             let text = &src[raw.start..raw.end];
                             let cand = if m.chomp {
@@ -302,7 +352,7 @@ pub fn parse(src: &str) -> Dockerfile {
                                 span: marker_span,
                             });
                             inst.span.end = src.len();
-                            inst.end_line = lines.len();
+                            inst.end_line = i;
                         }
                         inst.heredocs.push(Heredoc {
                             name: m.name,
@@ -338,7 +388,7 @@ type BuildResult = Result<Option<Instruction>, (String, Span)>;
 
 /// Turn a logical line into an instruction (BuildKit's `newNodeFromLine`).
 fn build_instruction(lg: &Logical, escape: char) -> BuildResult {
-    let text = lg.text.as_str();
+    let text: &str = &lg.text;
     let lead = text.len() - text.trim_start_matches(is_space).len();
     let trimmed_end = text.trim_end_matches(is_space).len();
     if trimmed_end <= lead {
@@ -513,7 +563,7 @@ fn whitespace_words(rest: &str, at: &dyn Fn(usize, usize) -> Span) -> Args {
     if rest.is_empty() {
         return Args::None;
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(rest.split(is_ascii_ws).filter(|p| !p.is_empty()).count());
     let mut pos = 0;
     for part in rest.split(is_ascii_ws) {
         if !part.is_empty() {
@@ -534,11 +584,11 @@ fn name_val(
     kind: Kind,
     at: &dyn Fn(usize, usize) -> Span,
 ) -> Result<Args, String> {
-    let ws = words::parse_words(rest, escape);
+    let ws = words::word_spans(rest, escape);
     if ws.is_empty() {
         return Ok(Args::None);
     }
-    if !ws[0].value.contains('=') {
+    if !rest[ws[0].0..ws[0].1].contains('=') {
         // legacy form: KEY value
         let Some(k_end) = rest.find(is_ascii_ws) else {
             return Err(format!("{} must have two arguments", kind.name()));
@@ -558,21 +608,21 @@ fn name_val(
         }]));
     }
     let mut out = Vec::new();
-    for w in ws {
-        let Some(eq) = w.value.find('=') else {
+    for (start, end) in ws {
+        let word = &rest[start..end];
+        let Some(eq) = word.find('=') else {
             return Err(format!(
-                "syntax error: can't find = in {:?}; must be of the form name=value",
-                w.value
+                "syntax error: can't find = in {word:?}; must be of the form name=value"
             ));
         };
         out.push(KeyValue {
             key: Word {
-                value: w.value[..eq].to_string(),
-                span: at(w.start, w.start + eq),
+                value: word[..eq].to_string(),
+                span: at(start, start + eq),
             },
             value: Word {
-                value: w.value[eq + 1..].to_string(),
-                span: at(w.start + eq + 1, w.end),
+                value: word[eq + 1..].to_string(),
+                span: at(start + eq + 1, end),
             },
             sep: "=",
         });

@@ -19,26 +19,34 @@ enum Phase {
 /// BuildKit's `extractBuilderFlags`: the leading `--flag` words (quotes and
 /// backslashes removed) and the offset where the remaining arguments start.
 pub fn extract_flags(line: &str) -> (Vec<Piece>, usize) {
+    // Fast path: most instructions have no flag.
+    let trimmed = line.trim_start_matches(char::is_whitespace);
+    if !trimmed.starts_with("--") {
+        return (Vec::new(), line.len() - trimmed.len());
+    }
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
     let mut word = String::new();
     let mut wstart = 0;
     let mut quote = '\0';
     let mut blank_ok = false;
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
-    let mut k = 0;
+    let mut cur = Cursor::new(line);
     loop {
-        let at_end = k >= chars.len();
-        let (pos, ch) = if at_end { (line.len(), '\0') } else { chars[k] };
+        let at_end = cur.at_end();
+        let (pos, ch) = if at_end {
+            (line.len(), '\0')
+        } else {
+            cur.get()
+        };
         if phase == Phase::Spaces {
             if at_end {
                 break;
             }
             if ch.is_whitespace() {
-                k += 1;
+                cur.advance();
                 continue;
             }
-            let next_dash = chars.get(k + 1).map(|c| c.1) == Some('-');
+            let next_dash = cur.peek_next() == Some('-');
             if ch != '-' || !next_dash {
                 return (words, pos);
             }
@@ -70,74 +78,146 @@ pub fn extract_flags(line: &str) -> (Vec<Piece>, usize) {
                 }
                 word.clear();
                 blank_ok = false;
-                k += 1;
+                cur.advance();
                 continue;
             }
             if ch == '\'' || ch == '"' {
                 quote = ch;
                 blank_ok = true;
                 phase = Phase::Quote;
-                k += 1;
+                cur.advance();
                 continue;
             }
             if ch == '\\' {
-                if k + 1 == chars.len() {
-                    k += 1;
+                if cur.is_last() {
+                    cur.advance();
                     continue;
                 }
-                k += 1;
-                word.push(chars[k].1);
-                k += 1;
+                cur.advance();
+                word.push(cur.get().1);
+                cur.advance();
                 continue;
             }
             word.push(ch);
-            k += 1;
+            cur.advance();
             continue;
         }
         // in quote
         if ch == quote {
             phase = Phase::Word;
-            k += 1;
+            cur.advance();
             continue;
         }
         if ch == '\\' {
-            if k + 1 == chars.len() {
+            if cur.is_last() {
                 phase = Phase::Word;
-                k += 1;
+                cur.advance();
                 continue;
             }
-            k += 1;
-            word.push(chars[k].1);
-            k += 1;
+            cur.advance();
+            word.push(cur.get().1);
+            cur.advance();
             continue;
         }
         word.push(ch);
-        k += 1;
+        cur.advance();
     }
     (words, line.len())
+}
+
+/// Walks the chars of a string by byte offset (no per-call char table).
+struct Cursor<'a> {
+    s: &'a str,
+    pos: usize,
+    ch: Option<char>,
+}
+
+/// The char starting at byte `pos` of `s` (ASCII without decoding).
+fn char_at(s: &str, pos: usize) -> Option<char> {
+    match s.as_bytes().get(pos) {
+        Some(&b) if b.is_ascii() => Some(b as char),
+        Some(_) => s[pos..].chars().next(),
+        None => None,
+    }
+}
+
+impl<'a> Cursor<'a> {
+    fn new(s: &'a str) -> Self {
+        Cursor {
+            s,
+            pos: 0,
+            ch: char_at(s, 0),
+        }
+    }
+
+    fn at_end(&self) -> bool {
+        self.ch.is_none()
+    }
+
+    /// The current char and its offset; only when not at the end.
+    fn get(&self) -> (usize, char) {
+        (self.pos, self.ch.unwrap_or('\0'))
+    }
+
+    fn advance(&mut self) {
+        if let Some(c) = self.ch {
+            self.pos += c.len_utf8();
+            self.ch = char_at(self.s, self.pos);
+        }
+    }
+
+    /// The char after the current one.
+    fn peek_next(&self) -> Option<char> {
+        let c = self.ch?;
+        char_at(self.s, self.pos + c.len_utf8())
+    }
+
+    /// The current char is the last one.
+    fn is_last(&self) -> bool {
+        self.ch
+            .is_some_and(|c| self.pos + c.len_utf8() == self.s.len())
+    }
 }
 
 /// BuildKit's `parseWords`: split on whitespace, keeping quotes and escape
 /// characters in the words.
 pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
+    word_spans(rest, escape)
+        .into_iter()
+        .map(|(start, end)| Piece {
+            value: rest[start..end].to_string(),
+            start,
+            end,
+        })
+        .collect()
+}
+
+/// [`parse_words`] without copying: the byte range of each word.
+pub fn word_spans(rest: &str, escape: char) -> Vec<(usize, usize)> {
     let mut words = Vec::new();
     let mut phase = Phase::Spaces;
-    let mut word = String::new();
+    // Every char read into a word is kept (quotes and escapes included), so a
+    // word is the source text from its start to `wend`: only whether it has
+    // a char yet is tracked, and its value is copied once.
+    let mut word = false;
     let mut wstart = 0;
     let mut wend = 0;
     let mut quote = '\0';
     let mut blank_ok = false;
-    let chars: Vec<(usize, char)> = rest.char_indices().collect();
-    let mut k = 0;
+    let mut cur = Cursor::new(rest);
     loop {
-        let at_end = k >= chars.len();
-        let (pos, mut ch) = if at_end { (rest.len(), '\0') } else { chars[k] };
+        let at_end = cur.at_end();
+        let (pos, mut ch) = if at_end {
+            (rest.len(), '\0')
+        } else {
+            cur.get()
+        };
         if phase == Phase::Spaces {
             if at_end {
                 break;
             }
             if ch.is_whitespace() {
-                k += 1;
+                cur.advance();
                 continue;
             }
             phase = Phase::Word;
@@ -145,28 +225,20 @@ pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
             wend = pos;
         }
         if at_end {
-            if blank_ok || !word.is_empty() {
-                words.push(Piece {
-                    value: word,
-                    start: wstart,
-                    end: wend,
-                });
+            if blank_ok || word {
+                words.push((wstart, wend));
             }
             break;
         }
         if phase == Phase::Word {
             if ch.is_whitespace() {
                 phase = Phase::Spaces;
-                if blank_ok || !word.is_empty() {
-                    words.push(Piece {
-                        value: std::mem::take(&mut word),
-                        start: wstart,
-                        end: wend,
-                    });
+                if blank_ok || word {
+                    words.push((wstart, wend));
                 }
-                word.clear();
+                word = false;
                 blank_ok = false;
-                k += 1;
+                cur.advance();
                 continue;
             }
             if ch == '\'' || ch == '"' {
@@ -175,17 +247,16 @@ pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
                 phase = Phase::Quote;
             }
             if ch == escape {
-                if k + 1 == chars.len() {
-                    k += 1;
+                if cur.is_last() {
+                    cur.advance();
                     continue;
                 }
-                word.push(ch);
-                k += 1;
-                ch = chars[k].1;
+                cur.advance();
+                ch = cur.get().1;
             }
-            word.push(ch);
-            wend = chars[k].0 + ch.len_utf8();
-            k += 1;
+            word = true;
+            wend = cur.pos + ch.len_utf8();
+            cur.advance();
             continue;
         }
         // in quote
@@ -193,18 +264,17 @@ pub fn parse_words(rest: &str, escape: char) -> Vec<Piece> {
             phase = Phase::Word;
         }
         if ch == escape && quote != '\'' {
-            if k + 1 == chars.len() {
+            if cur.is_last() {
                 phase = Phase::Word;
-                k += 1;
+                cur.advance();
                 continue;
             }
-            word.push(ch);
-            k += 1;
-            ch = chars[k].1;
+            cur.advance();
+            ch = cur.get().1;
         }
-        word.push(ch);
-        wend = chars[k].0 + ch.len_utf8();
-        k += 1;
+        word = true;
+        wend = cur.pos + ch.len_utf8();
+        cur.advance();
     }
     words
 }

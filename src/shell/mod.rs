@@ -15,6 +15,7 @@ mod words;
 #[cfg(test)]
 mod tests;
 
+use std::cell::RefCell;
 use tree_sitter::{Node, Parser, Tree};
 
 /// One shell word.
@@ -261,7 +262,28 @@ pub fn plain_argv(text: &str) -> Option<Vec<String>> {
 }
 
 /// Parse `text` and describe its top-level structure.
+///
+/// The model and the rules both ask about the same CMD/ENTRYPOINT text, so
+/// the last analysis of each thread is kept and reused for the same text.
 pub fn analyze(text: &str) -> Analysis {
+    thread_local! {
+        static LAST: RefCell<Option<(String, Analysis)>> = const { RefCell::new(None) };
+    }
+    let hit = LAST.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(t, _)| t == text)
+            .map(|(_, a)| a.clone())
+    });
+    if let Some(a) = hit {
+        return a;
+    }
+    let a = analyze_uncached(text);
+    LAST.with(|last| *last.borrow_mut() = Some((text.to_string(), a.clone())));
+    a
+}
+
+fn analyze_uncached(text: &str) -> Analysis {
     let Some(tree) = parse(text) else {
         return Analysis {
             commands: Vec::new(),
@@ -286,11 +308,26 @@ pub fn analyze(text: &str) -> Analysis {
 }
 
 fn parse(text: &str) -> Option<Tree> {
-    let mut parser = Parser::new();
-    parser
-        .set_language(&tree_sitter_bash::LANGUAGE.into())
-        .ok()?;
-    parser.parse(text, None)
+    // One parser per thread, made once (its language tables are set up once).
+    thread_local! {
+        static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };
+    }
+    PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser
+                .set_language(&tree_sitter_bash::LANGUAGE.into())
+                .ok()?;
+            *slot = Some(parser);
+        }
+        let parser = slot.as_mut()?;
+        let tree = parser.parse(text, None);
+        if tree.is_none() {
+            parser.reset();
+        }
+        tree
+    })
 }
 
 /// Statement node kinds of the grammar (`_statement`).
