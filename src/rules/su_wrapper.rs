@@ -1,8 +1,9 @@
 //! DSIG010: `su`/`runuser` starts the main process and stays its parent.
 
 use super::{Rule, RuleContext};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::HopKind;
+use crate::parse::Args;
 
 pub static RULE: Rule = Rule {
     code: "DSIG010",
@@ -63,9 +64,56 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         d.help = Some(format!(
             "drop privileges with a tool that execs: `exec gosu {user} <command>`, `exec su-exec {user} <command>` or `exec setpriv --reuid={user} --regid={user} --init-groups <command>`; or set `USER {user}` in the Dockerfile"
         ));
+        d.fix = setpriv_fix(cx, i, &user);
         out.push(d);
     }
     out
+}
+
+/// `CMD ["su", "app", "-c", "node server.js"]` → `CMD ["setpriv",
+/// "--reuid=app", "--regid=app", "--init-groups", "node", "server.js"]`:
+/// only for exec form written in the Dockerfile, a plain command, and a
+/// Debian or Ubuntu image (where setpriv comes with util-linux). Unsafe: the
+/// login environment su sets up is gone.
+fn setpriv_fix(cx: &RuleContext, i: usize, user: &str) -> Option<Fix> {
+    let chain = cx.chain?;
+    let launch = cx.launch?;
+    if launch.bin_sh != crate::model::base_images::ShellKind::Dash || user == "USER" {
+        return None;
+    }
+    let hop = &chain.hops[i];
+    let setting = [&launch.cmd, &launch.entrypoint]
+        .into_iter()
+        .flatten()
+        .find(|s| s.origin == hop.origin && s.instruction.is_some())?;
+    let inst = &cx.df.instructions[setting.instruction?];
+    let Args::Exec { span, .. } = &inst.args else {
+        return None;
+    };
+    // the whole instruction must be the su command
+    if setting.argv() != hop.argv && !setting.argv().starts_with(&hop.argv) {
+        return None;
+    }
+    let c = setting.argv();
+    let cmd = c
+        .iter()
+        .position(|a| a == "-c")
+        .and_then(|p| c.get(p + 1))?;
+    let argv = crate::shell::plain_argv(cmd).filter(|a| !a.is_empty())?;
+    let mut new = vec![
+        "setpriv".to_string(),
+        format!("--reuid={user}"),
+        format!("--regid={user}"),
+        "--init-groups".to_string(),
+    ];
+    new.extend(argv);
+    Some(Fix {
+        applicability: Applicability::Unsafe,
+        edits: vec![Edit {
+            span: *span,
+            replacement: super::helpers::exec_form(&new),
+        }],
+    })
 }
 
 #[cfg(test)]
