@@ -1,7 +1,7 @@
 //! DSIG008: STOPSIGNAL that Docker does not accept.
 
 use super::{Rule, RuleContext};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::expand;
 use crate::parse::{Args, Kind};
 
@@ -91,6 +91,39 @@ pub fn parse_signal(raw: &str) -> Result<String, String> {
     Err(format!("{raw:?} is not a signal name"))
 }
 
+/// The signal name closest to a misspelt one (at most two edits away).
+fn nearest(raw: &str) -> Option<String> {
+    let upper = raw.trim().to_ascii_uppercase();
+    let name = upper.strip_prefix("SIG").unwrap_or(&upper);
+    if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let dist = |a: &str, b: &str| {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for i in 1..=a.len() {
+            let mut cur = vec![i; b.len() + 1];
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    };
+    let mut best: Vec<(usize, &str)> = SIGNALS
+        .iter()
+        .map(|(s, _)| (dist(name, s), *s))
+        .filter(|(d, _)| *d <= 2)
+        .collect();
+    best.sort();
+    match best.as_slice() {
+        [(d, s), rest @ ..] if rest.first().is_none_or(|(d2, _)| d2 > d) => Some(format!("SIG{s}")),
+        _ => None,
+    }
+}
+
 fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut vars: Vec<(String, String)> = Vec::new();
@@ -125,7 +158,22 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                             format!("STOPSIGNAL {value}: {why}; Docker rejects the image"),
                         );
                         d.label = Some("not a signal".into());
-                        d.help = Some("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`".into());
+                        match nearest(&value) {
+                            // a misspelt name: the signal it was meant to be
+                            Some(name) if w.value == value => {
+                                d.help = Some(format!("did you mean `STOPSIGNAL {name}`?"));
+                                d.fix = Some(Fix {
+                                    applicability: Applicability::Unsafe,
+                                    edits: vec![Edit {
+                                        span: w.span,
+                                        replacement: name,
+                                    }],
+                                });
+                            }
+                            _ => {
+                                d.help = Some("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`".into());
+                            }
+                        }
                         out.push(d);
                     }
                     Ok(canon) if canon == "SIGKILL" || canon == "SIGSTOP" => {
@@ -163,6 +211,9 @@ mod tests {
         assert!(parse_signal("SIGTERMINATE").is_err());
         assert!(parse_signal("RTMIN+16").is_err());
         assert!(parse_signal("99").is_err());
+        assert_eq!(nearest("SIGTREM").as_deref(), Some("SIGTERM"));
+        assert_eq!(nearest("QUITT").as_deref(), Some("SIGQUIT"));
+        assert_eq!(nearest("SIGGRACEFUL"), None);
     }
 
     #[test]
