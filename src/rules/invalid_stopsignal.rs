@@ -101,16 +101,26 @@ fn nearest(raw: &str) -> Option<String> {
     let dist = |a: &str, b: &str| {
         let a: Vec<char> = a.chars().collect();
         let b: Vec<char> = b.chars().collect();
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        // edit distance with transpositions (optimal string alignment)
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for j in 0..=b.len() {
+            d[0][j] = j;
+        }
         for i in 1..=a.len() {
-            let mut cur = vec![i; b.len() + 1];
             for j in 1..=b.len() {
                 let cost = usize::from(a[i - 1] != b[j - 1]);
-                cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+                d[i][j] = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
             }
-            prev = cur;
         }
-        prev[b.len()]
+        d[a.len()][b.len()]
     };
     let mut best: Vec<(usize, &str)> = SIGNALS
         .iter()
