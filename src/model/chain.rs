@@ -143,6 +143,17 @@ impl Hop {
         }
     }
 
+    /// The program's name for messages: `node`, or `the app` when the
+    /// name is only known at run time (`$APP`, a quoted command string).
+    pub fn app_name(&self) -> String {
+        let p = self.program().trim_matches(['"', '\'']);
+        if p.is_empty() || p.contains(['$', ' ', '"', '\'', '`']) {
+            "the app".into()
+        } else {
+            p.to_string()
+        }
+    }
+
     pub fn program(&self) -> &str {
         self.argv.first().map(|a| basename(a)).unwrap_or("")
     }

@@ -34,7 +34,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     };
     let app = chain
         .main()
-        .map(|m| m.program().to_string())
+        .map(|m| m.app_name())
         .unwrap_or_else(|| "the app".into());
     let what = match &next.kind {
         HopKind::PackageManager {

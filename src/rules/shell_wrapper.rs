@@ -5,6 +5,7 @@ use super::helpers::{self, GRACE};
 use super::{Rule, RuleContext};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::base_images::ShellKind;
+use crate::model::chain::basename;
 use crate::model::{Form, HopKind, Origin, Relation};
 
 pub static RULE: Rule = Rule {
@@ -53,7 +54,13 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         let src = cx.hop_source(i);
         let (severity, message) = match run.execs {
             Some(true) if run.explicit_exec => continue,
-            Some(true) if *flavor == ShellKind::Bash && sh.starts_with("bash") => continue,
+            // bash named explicitly replaces itself with a single command everywhere
+            Some(true)
+                if *flavor == ShellKind::Bash
+                    && hop.argv.first().is_some_and(|p| basename(p) == "bash") =>
+            {
+                continue;
+            }
             Some(true) => (
                 Severity::Warning,
                 format!(
@@ -127,6 +134,7 @@ mod tests {
             .pass(&[
                 "FROM debian\nCMD [\"sh\", \"-c\", \"exec node server.js\"]\n",
                 "FROM debian\nCMD [\"bash\", \"-c\", \"cd /app && node server.js\"]\n",
+                "FROM debian\nCMD [\"/bin/bash\", \"-c\", \"sleep infinity\"]\n",
                 "FROM debian\nCMD node server.js\n",
                 "FROM node:22\nCMD [\"npm\", \"start\"]\n",
             ])
