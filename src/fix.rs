@@ -242,6 +242,43 @@ mod tests {
     }
 
     #[test]
+    fn overlapping_edits_wait_for_the_next_round() {
+        use crate::diagnostic::{Fix, Severity, Span};
+        let d = |code: &'static str, s: usize, e: usize, r: &str| Diagnostic {
+            code,
+            name: "x",
+            severity: Severity::Error,
+            message: String::new(),
+            help: None,
+            span: Span::new(s, e),
+            label: None,
+            fix: Some(Fix {
+                applicability: Applicability::Safe,
+                edits: vec![Edit {
+                    span: Span::new(s, e),
+                    replacement: r.into(),
+                }],
+            }),
+        };
+        let src = "abcdefgh";
+        let diags = vec![
+            d("A", 2, 5, "X"),
+            d("B", 4, 6, "Y"),
+            d("C", 6, 7, "Z"),
+            d("D", 0, 0, "<"),
+        ];
+        let picked: Vec<&str> = pick(src, &diags, false).iter().map(|(c, _)| *c).collect();
+        // B overlaps A (first by position wins); C touches only B's range
+        assert_eq!(picked, ["D", "A", "C"]);
+        // unsafe ones need the flag; spans out of range are dropped
+        let mut u = d("U", 1, 2, "u");
+        u.fix.as_mut().unwrap().applicability = Applicability::Unsafe;
+        assert!(pick(src, &[u.clone()], false).is_empty());
+        assert_eq!(pick(src, &[u], true).len(), 1);
+        assert!(pick(src, &[d("O", 5, 99, "o")], true).is_empty());
+    }
+
+    #[test]
     fn diff_is_unified() {
         let d = unified_diff("Dockerfile", "FROM a\nCMD x\n", "FROM a\nCMD [\"x\"]\n");
         assert!(
