@@ -57,6 +57,36 @@ pub enum Applicability {
 pub struct Edit {
     pub span: Span,
     pub replacement: String,
+    /// The edit is in another file than the one linted (an entrypoint
+    /// script); `span` is then a byte range of that file.
+    pub file: Option<FileRef>,
+}
+
+impl Edit {
+    pub fn new(span: Span, replacement: impl Into<String>) -> Self {
+        Edit {
+            span,
+            replacement: replacement.into(),
+            file: None,
+        }
+    }
+}
+
+/// Another file an edit applies to, with the edit's position in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileRef {
+    /// Where to open it.
+    pub path: std::path::PathBuf,
+    /// As shown to users: relative to the build context.
+    pub display: String,
+    /// 1-based start and end of the span (columns in characters).
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    /// The text expected at the span's start when the fix is applied (the
+    /// file must not have changed since it was read).
+    pub expect: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

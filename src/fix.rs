@@ -14,6 +14,9 @@ pub const MAX_ROUNDS: usize = 10;
 pub struct Fixed {
     /// The fixed text (equal to the input when nothing applied).
     pub text: String,
+    /// Edits of other files (entrypoint scripts) that the applied fixes
+    /// carry; apply them with [`external_changes`].
+    pub external: Vec<Edit>,
     /// Codes of the fixes applied, one entry per fix.
     pub applied: Vec<&'static str>,
     pub rounds: usize,
@@ -59,7 +62,10 @@ fn pick<'a>(
         .iter()
         .filter_map(|d| {
             let f = d.fix.as_ref()?;
-            if !allowed(f.applicability, unsafe_fixes) || f.edits.is_empty() {
+            if !allowed(f.applicability, unsafe_fixes)
+                || f.edits.is_empty()
+                || f.edits.iter().any(|e| e.file.is_some())
+            {
                 return None;
             }
             let ok = f.edits.iter().all(|e| {
@@ -97,6 +103,7 @@ pub fn fix_source(src: &str, opts: &LintOptions, unsafe_fixes: bool) -> Result<F
     let crlf = uses_crlf(src);
     let mut text = src.to_string();
     let mut applied = Vec::new();
+    let mut external: Vec<Edit> = Vec::new();
     let mut rounds = 0;
     while rounds < MAX_ROUNDS {
         let linted = lint_source(&text, opts)?;
@@ -106,6 +113,20 @@ pub fn fix_source(src: &str, opts: &LintOptions, unsafe_fixes: bool) -> Result<F
             }
             // a fix broke the file: keep the last good text
             break;
+        }
+        // fixes that edit other files: collected once, applied by the caller
+        for d in &linted.diagnostics {
+            let Some(f) = &d.fix else { continue };
+            if !allowed(f.applicability, unsafe_fixes) || !f.edits.iter().all(|e| e.file.is_some())
+            {
+                continue;
+            }
+            for e in &f.edits {
+                if !external.contains(e) {
+                    external.push(e.clone());
+                    applied.push(d.code);
+                }
+            }
         }
         let chosen = pick(&text, &linted.diagnostics, unsafe_fixes);
         if chosen.is_empty() {
@@ -127,9 +148,62 @@ pub fn fix_source(src: &str, opts: &LintOptions, unsafe_fixes: bool) -> Result<F
     }
     Ok(Fixed {
         text,
+        external,
         applied,
         rounds,
     })
+}
+
+/// The new contents of the other files the edits apply to: each file is read
+/// again (at most 1 MiB), every edit's expected text must still be there,
+/// and the edits are applied from the end. Returns (path, display, old, new).
+pub fn external_changes(
+    edits: &[Edit],
+) -> Result<Vec<(std::path::PathBuf, String, String, String)>, String> {
+    let mut out = Vec::new();
+    let mut paths: Vec<&std::path::PathBuf> = edits
+        .iter()
+        .filter_map(|e| e.file.as_ref().map(|f| &f.path))
+        .collect();
+    paths.sort();
+    paths.dedup();
+    for path in paths {
+        let mine: Vec<&Edit> = edits
+            .iter()
+            .filter(|e| e.file.as_ref().is_some_and(|f| &f.path == path))
+            .collect();
+        let display = mine[0]
+            .file
+            .as_ref()
+            .map(|f| f.display.clone())
+            .unwrap_or_default();
+        let meta = std::fs::metadata(path).map_err(|e| format!("{display}: cannot read: {e}"))?;
+        if !meta.is_file() || meta.len() > crate::context::MAX_CONTEXT_FILE {
+            return Err(format!(
+                "{display}: not fixed: not a regular file under 1 MiB"
+            ));
+        }
+        let old =
+            std::fs::read_to_string(path).map_err(|e| format!("{display}: cannot read: {e}"))?;
+        let mut sorted = mine.clone();
+        sorted.sort_by_key(|e| std::cmp::Reverse(e.span.start));
+        let mut new = old.clone();
+        for e in sorted {
+            let f = e.file.as_ref().expect("external edit");
+            let ok = e.span.end <= new.len()
+                && new.is_char_boundary(e.span.start)
+                && new.is_char_boundary(e.span.end)
+                && new[e.span.start..].starts_with(&f.expect);
+            if !ok {
+                return Err(format!(
+                    "{display}: not fixed: the file changed since it was read"
+                ));
+            }
+            new.replace_range(e.span.start..e.span.end, &e.replacement);
+        }
+        out.push((path.clone(), display, old, new));
+    }
+    Ok(out)
 }
 
 /// Replace `path` with `text` atomically: a temporary file in the same
@@ -257,6 +331,7 @@ mod tests {
                 edits: vec![Edit {
                     span: Span::new(s, e),
                     replacement: r.into(),
+                    file: None,
                 }],
             }),
         };

@@ -380,30 +380,65 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
     let mut fixed = None;
     let wants_fix = (req.fix || req.diff) && linted.diagnostics.iter().any(|d| d.fix.is_some());
     if wants_fix {
-        match fix::fix_source(&text, &opts, req.unsafe_fixes) {
-            Err(why) => fixed = Some(Err(why)),
-            Ok(f) if f.text == text => fixed = Some(Ok(0)),
-            Ok(f) => {
-                if req.diff {
-                    diff = Some(fix::unified_diff(&name, &text, &f.text));
-                } else {
-                    let Input::File(path) = &job.input else {
-                        return Err(FileError {
-                            path: name,
-                            message: "cannot fix standard input in place; use --diff".into(),
-                        });
+        // A fixed entrypoint script can make new fixes of the Dockerfile
+        // possible (e.g. an init once the app is PID 1): a few passes until
+        // no other file changes, so a second --fix changes nothing.
+        let mut total = 0;
+        for _pass in 0..3 {
+            let mut wrote_other = false;
+            match fix::fix_source(&text, &opts, req.unsafe_fixes) {
+                Err(why) => fixed = Some(Err(why)),
+                Ok(f) if f.text == text && f.external.is_empty() => fixed = Some(Ok(total)),
+                Ok(f) => {
+                    let others = match fix::external_changes(&f.external) {
+                        Ok(o) => o,
+                        Err(why) => {
+                            eprintln!("{name}: {why}");
+                            Vec::new()
+                        }
                     };
-                    fix::write_atomic(path, &f.text).map_err(|message| FileError {
-                        path: name.clone(),
-                        message,
-                    })?;
-                    fixed = Some(Ok(f.applied.len()));
-                    text = f.text;
-                    linted = lint_source(&text, &opts).map_err(|message| FileError {
-                        path: name.clone(),
-                        message,
-                    })?;
+                    if req.diff {
+                        let mut d = String::new();
+                        if f.text != text {
+                            d.push_str(&fix::unified_diff(&name, &text, &f.text));
+                        }
+                        for (path, _, old, new) in &others {
+                            d.push_str(&fix::unified_diff(&path.display().to_string(), old, new));
+                        }
+                        diff = Some(d);
+                    } else {
+                        let Input::File(path) = &job.input else {
+                            return Err(FileError {
+                                path: name,
+                                message: "cannot fix standard input in place; use --diff".into(),
+                            });
+                        };
+                        if f.text != text {
+                            fix::write_atomic(path, &f.text).map_err(|message| FileError {
+                                path: name.clone(),
+                                message,
+                            })?;
+                        }
+                        for (other, display, _, new) in &others {
+                            fix::write_atomic(other, new).map_err(|message| FileError {
+                                path: display.clone(),
+                                message,
+                            })?;
+                        }
+                        total += f.applied.len();
+                        fixed = Some(Ok(total));
+                        wrote_other = !others.is_empty();
+                        text = f.text;
+                        linted = lint_source(&text, &opts).map_err(|message| FileError {
+                            path: name.clone(),
+                            message,
+                        })?;
+                    }
                 }
+            }
+
+            if !wrote_other {
+                break;
             }
         }
     }

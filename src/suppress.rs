@@ -409,6 +409,7 @@ fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> 
             Edit {
                 span: Span::new(start, lines.line_start(p.line).max(p.span.end)),
                 replacement: String::new(),
+                file: None,
             }
         } else {
             d.help = Some(format!(
@@ -418,6 +419,7 @@ fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> 
             Edit {
                 span: p.list,
                 replacement: keep.join(","),
+                file: None,
             }
         };
         d.fix = Some(Fix {

@@ -404,3 +404,52 @@ fn diff_and_fix() {
         "FROM node:22\nCMD node server.js\n"
     );
 }
+
+#[test]
+fn fix_edits_the_entrypoint_script_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("Dockerfile"),
+        "FROM node:22-slim\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"node\", \"server.js\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("entrypoint.sh"),
+        "#!/bin/sh\nset -e\nnode migrate.js\n\"$@\"\n",
+    )
+    .unwrap();
+    // safe fixes only: the script is not touched
+    dsig_in(p, &["lint", "--fix", "--fail-level", "none"], None);
+    assert_eq!(
+        std::fs::read_to_string(p.join("entrypoint.sh")).unwrap(),
+        "#!/bin/sh\nset -e\nnode migrate.js\n\"$@\"\n"
+    );
+    // --diff shows the script change and writes nothing
+    let o = dsig_in(p, &["lint", "--diff", "--unsafe-fixes"], None);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("+exec \"$@\""), "{}", stdout(&o));
+    // --fix --unsafe-fixes edits the script, then adds the init it now needs
+    let o = dsig_in(
+        p,
+        &["lint", "--fix", "--unsafe-fixes", "--fail-level", "none"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(p.join("entrypoint.sh")).unwrap(),
+        "#!/bin/sh\nset -e\nnode migrate.js\nexec \"$@\"\n"
+    );
+    let df = std::fs::read_to_string(p.join("Dockerfile")).unwrap();
+    assert!(
+        df.contains("ENTRYPOINT [\"/usr/bin/tini\", \"--\", \"/entrypoint.sh\"]"),
+        "{df}"
+    );
+    // and a second run changes nothing
+    assert_eq!(
+        dsig_in(p, &["lint", "--diff", "--unsafe-fixes"], None)
+            .status
+            .code(),
+        Some(0)
+    );
+}

@@ -59,6 +59,10 @@ struct JsonFix<'a> {
 
 #[derive(Serialize)]
 struct JsonEdit<'a> {
+    /// Set when the edit is in another file (an entrypoint script),
+    /// relative to the build context.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     line: usize,
     column: usize,
     end_line: usize,
@@ -114,14 +118,25 @@ fn fix<'a>(file: &'a FileResult, f: &'a Fix) -> JsonFix<'a> {
         edits: f
             .edits
             .iter()
-            .map(|e| {
-                let r = range(&file.source, &file.lines, e.span);
-                JsonEdit {
-                    line: r.line,
-                    column: r.column,
-                    end_line: r.end_line,
-                    end_column: r.end_column,
+            .map(|e| match &e.file {
+                Some(f) => JsonEdit {
+                    file: Some(&f.display),
+                    line: f.line,
+                    column: f.column,
+                    end_line: f.end_line,
+                    end_column: f.end_column,
                     replacement: &e.replacement,
+                },
+                None => {
+                    let r = range(&file.source, &file.lines, e.span);
+                    JsonEdit {
+                        file: None,
+                        line: r.line,
+                        column: r.column,
+                        end_line: r.end_line,
+                        end_column: r.end_column,
+                        replacement: &e.replacement,
+                    }
                 }
             })
             .collect(),

@@ -105,6 +105,7 @@ fn result(file: &FileResult, d: &Diagnostic, fingerprint: &str, tool: &ToolInfo)
         let replacements: Vec<Value> = f
             .edits
             .iter()
+            .filter(|e| e.file.is_none())
             .map(|e| {
                 json!({
                     "deletedRegion": region(file, e.span),
@@ -112,12 +113,43 @@ fn result(file: &FileResult, d: &Diagnostic, fingerprint: &str, tool: &ToolInfo)
                 })
             })
             .collect();
-        r["fixes"] = json!([{
-            "description": { "text": description },
-            "artifactChanges": [{
+        let mut changes = Vec::new();
+        if !replacements.is_empty() {
+            changes.push(json!({
                 "artifactLocation": artifact(file.repo_path()),
                 "replacements": replacements,
-            }],
+            }));
+        }
+        // edits in another file (an entrypoint script, relative to the
+        // build context, which is the Dockerfile's directory by default)
+        for e in &f.edits {
+            let Some(x) = &e.file else { continue };
+            let dir = file
+                .repo_path()
+                .rsplit_once('/')
+                .map(|(d, _)| d)
+                .unwrap_or("");
+            let path = if dir.is_empty() {
+                x.display.clone()
+            } else {
+                format!("{dir}/{}", x.display)
+            };
+            changes.push(json!({
+                "artifactLocation": artifact(&path),
+                "replacements": [{
+                    "deletedRegion": {
+                        "startLine": x.line,
+                        "startColumn": x.column,
+                        "endLine": x.end_line,
+                        "endColumn": x.end_column,
+                    },
+                    "insertedContent": { "text": e.replacement },
+                }],
+            }));
+        }
+        r["fixes"] = json!([{
+            "description": { "text": description },
+            "artifactChanges": changes,
             "properties": { "applicability": applicability },
         }]);
     }

@@ -54,6 +54,7 @@ pub(super) fn fixture() -> (Vec<FileResult>, Vec<FileError>) {
                     edits: vec![Edit {
                         span: Span::new(npm.start, npm.start),
                         replacement: "exec ".into(),
+                        file: None,
                     }],
                 }),
             },
@@ -87,6 +88,7 @@ pub(super) fn fixture() -> (Vec<FileResult>, Vec<FileError>) {
                     edits: vec![Edit {
                         span: sig,
                         replacement: "SIGTERM".into(),
+                        file: None,
                     }],
                 }),
             },

@@ -113,6 +113,23 @@ fn help_with_fix(d: &Diagnostic, text: &str) -> Option<String> {
     let Some(fix) = &d.fix else {
         return d.help.clone();
     };
+    if let Some(x) = fix.edits.iter().find_map(|e| e.file.as_ref()) {
+        let how = match fix.applicability {
+            crate::diagnostic::Applicability::Safe => "dsig lint --fix",
+            crate::diagnostic::Applicability::Unsafe => "dsig lint --fix --unsafe-fixes",
+        };
+        let mut out = d.help.clone().unwrap_or_default();
+        out.push_str(&format!("\nfix ({how}) in {}:{}:", x.display, x.line));
+        out.push_str(&format!("\n- {}", x.expect));
+        let inserted: String = fix
+            .edits
+            .iter()
+            .filter(|e| e.file.is_some())
+            .map(|e| e.replacement.as_str())
+            .collect();
+        out.push_str(&format!("\n+ {inserted}{}", x.expect));
+        return Some(out);
+    }
     let (Some(first), Some(last)) = (
         fix.edits.iter().map(|e| e.span.start).min(),
         fix.edits.iter().map(|e| e.span.end).max(),

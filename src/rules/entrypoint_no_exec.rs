@@ -3,7 +3,7 @@
 
 use super::helpers::GRACE;
 use super::{Rule, RuleContext};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, FileRef, Fix, Severity, Span};
 use crate::model::chain::basename;
 use crate::model::script::{self, Site};
 use crate::model::{HopKind, Relation};
@@ -146,10 +146,53 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 None => format!("exec {}", site.text),
             };
             d.help = Some(format!("write `{fixed}` on line {} of {rel}", site.line));
+            d.fix = script_fix(cx, rel, site);
             out.push(d);
         }
     }
     out
+}
+
+/// Insert `exec ` in front of the command in the script (after `eval `,
+/// or `exec env ` before assignments). Unsafe: it edits a second file, and
+/// nothing after the command runs any more.
+fn script_fix(cx: &RuleContext, rel: &str, site: &Site) -> Option<Fix> {
+    let dir = cx.context.dir.as_ref()?;
+    let text = cx.context.read(rel)?;
+    if text.get(site.span.start..site.span.end)? != site.text {
+        return None;
+    }
+    let (at, insert) = if site.text.starts_with("eval ") {
+        (site.span.start + 5, "exec ")
+    } else if site
+        .text
+        .split_whitespace()
+        .next()
+        .is_some_and(|w| w.contains('=') && !w.starts_with('='))
+    {
+        (site.span.start, "exec env ")
+    } else {
+        (site.span.start, "exec ")
+    };
+    let lines = crate::lines::LineIndex::new(&text);
+    let (line, column) = lines.line_col(&text, at);
+    let expect = text[at..site.span.end].to_string();
+    Some(Fix {
+        applicability: Applicability::Unsafe,
+        edits: vec![Edit {
+            span: Span::new(at, at),
+            replacement: insert.to_string(),
+            file: Some(FileRef {
+                path: dir.join(rel),
+                display: rel.to_string(),
+                line,
+                column,
+                end_line: line,
+                end_column: column,
+                expect,
+            }),
+        }],
+    })
 }
 
 #[cfg(test)]

@@ -177,6 +177,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                                     edits: vec![Edit {
                                         span: w.span,
                                         replacement: name,
+                                        file: None,
                                     }],
                                 });
                             }

@@ -76,6 +76,7 @@ fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
                     edits: vec![Edit {
                         span: text.span,
                         replacement: json,
+                        file: None,
                     }],
                 });
             }

@@ -125,6 +125,7 @@ fn fix(
     let mut edits = vec![Edit {
         span: Span::new(line_start, line_start),
         replacement: format!("{install}\n"),
+        file: None,
     }];
     match own(Kind::Entrypoint) {
         Some(e) => {
@@ -134,6 +135,7 @@ fn fix(
             edits.push(Edit {
                 span: *span,
                 replacement: json,
+                file: None,
             });
         }
         None => edits[0]

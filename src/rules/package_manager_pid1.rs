@@ -162,6 +162,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                     edits: vec![Edit {
                         span: *span,
                         replacement: json,
+                        file: None,
                     }],
                 });
             }

@@ -53,6 +53,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                         edits: vec![Edit {
                             span: Span::new(start, end),
                             replacement: String::new(),
+                            file: None,
                         }],
                     });
                 }

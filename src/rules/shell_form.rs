@@ -160,6 +160,7 @@ fn replacement(
             edits: vec![Edit {
                 span,
                 replacement: json.clone(),
+                file: None,
             }],
         });
         return (format!("use exec form: `{keyword} {json}`"), fix);
@@ -181,6 +182,7 @@ fn replacement(
                 edits: vec![Edit {
                     span: Span::new(span.start + s, span.start + s),
                     replacement: insert.into(),
+                    file: None,
                 }],
             });
             return (

@@ -89,6 +89,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         Some((_, Origin::Dockerfile { span, .. })) => Some(Edit {
             span: *span,
             replacement: want.to_string(),
+            file: None,
         }),
         Some(_) => None,
         None => {
@@ -104,6 +105,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                     Edit {
                         span: Span::new(line_start, line_start),
                         replacement: format!("STOPSIGNAL {want}\n"),
+                        file: None,
                     }
                 })
         }

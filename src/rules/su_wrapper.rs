@@ -112,6 +112,7 @@ fn setpriv_fix(cx: &RuleContext, i: usize, user: &str) -> Option<Fix> {
         edits: vec![Edit {
             span: *span,
             replacement: super::helpers::exec_form(&new),
+            file: None,
         }],
     })
 }
