@@ -25,7 +25,9 @@ def block(i, findings):
     out.append("    rm -rf /var/lib/apt/lists/*\n")
     out.append(f'RUN ["/bin/sh", "-c", "echo {i} > /etc/step{i}"]\n')
     if i % 4 == 0:
-        out.append(f"RUN <<EOF{i}\nset -e\necho heredoc {i}\nmkdir -p /srv/{i}\nEOF{i}\n")
+        # (a blank line after the terminator: hadolint 2.15 cannot read an
+        # instruction right after a heredoc)
+        out.append(f"RUN <<EOF{i}\nset -e\necho heredoc {i}\nmkdir -p /srv/{i}\nEOF{i}\n\n")
     out.append(f"COPY --chown=app:app src/{i}/ /app/{i}/\n")
     if findings:
         out.append(f"FORM broken{i}\n")

@@ -46,7 +46,7 @@ fn generated(size: usize) -> String {
         }
         s.push_str("    rm -rf /var/lib/apt/lists/*\n");
         if i % 4 == 0 {
-            s.push_str(&format!("RUN <<EOF{i}\nset -e\necho {i}\nEOF{i}\n"));
+            s.push_str(&format!("RUN <<EOF{i}\nset -e\necho {i}\nEOF{i}\n\n"));
         }
         s.push_str(&format!("COPY --chown=app:app src/{i}/ /app/{i}/\n"));
         i += 1;

@@ -369,6 +369,19 @@ fn deeply_nested_quotes_and_brackets() {
 }
 
 #[test]
+fn huge_shell_command() {
+    // 1.2 MB of pipeline in one CMD: over the bash parser's 1 MiB limit
+    // (it would take seconds and most of a GiB), still reported as shell form.
+    let c = Case::new();
+    let s = format!(
+        "FROM node:22\nCMD {}node server.js\n",
+        "a | ".repeat(300_000)
+    );
+    c.write("pipe.Dockerfile", &s);
+    c.assert_findings("pipe.Dockerfile", &[("DSIG001", 2)]);
+}
+
+#[test]
 fn chain_of_20000_stages() {
     // Each stage builds on the previous one: resolved without recursion.
     let c = Case::new();

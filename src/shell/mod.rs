@@ -261,7 +261,8 @@ pub fn plain_argv(text: &str) -> Option<Vec<String>> {
     words::plain_argv(text)
 }
 
-/// Parse `text` and describe its top-level structure.
+/// Parse `text` and describe its top-level structure (text over [`MAX_SHELL_TEXT`] bytes is
+/// not parsed: no commands, `has_errors` set).
 ///
 /// The model and the rules both ask about the same CMD/ENTRYPOINT text, so
 /// the last analysis of each thread is kept and reused for the same text.
@@ -283,8 +284,19 @@ pub fn analyze(text: &str) -> Analysis {
     a
 }
 
+/// Longest text given to the bash parser: 1 MiB, the size of the largest context file read.
+/// Real CMD/ENTRYPOINT strings and entrypoint scripts are far shorter, while a pathological
+/// one costs the parser dearly (a pipeline of 250,000 commands in 1 MB: seconds and ~750 MiB;
+/// a 10 MiB one would need gigabytes). Longer text is not parsed and counts as a syntax error.
+pub const MAX_SHELL_TEXT: usize = 1024 * 1024;
+
 fn analyze_uncached(text: &str) -> Analysis {
-    let Some(tree) = parse(text) else {
+    let parsed = if text.len() > MAX_SHELL_TEXT {
+        None
+    } else {
+        parse(text)
+    };
+    let Some(tree) = parsed else {
         return Analysis {
             commands: Vec::new(),
             has_errors: true,
