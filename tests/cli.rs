@@ -453,3 +453,41 @@ fn fix_edits_the_entrypoint_script_too() {
         Some(0)
     );
 }
+
+#[test]
+fn hostile_context_files_do_not_break_the_lint() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("Dockerfile"),
+        "FROM node:22-slim\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"npm\", \"start\"]\n",
+    )
+    .unwrap();
+    // a binary "script" and a package.json that is not JSON
+    std::fs::write(p.join("entrypoint.sh"), b"\x7fELF\x00\x01\xff\xfe binary").unwrap();
+    std::fs::write(p.join("package.json"), "{ not json").unwrap();
+    let o = dsig_in(
+        p,
+        &["lint", "--format", "json", "--fail-level", "none"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"));
+    // the binary is not read as a script: the chain stops at it, no script findings
+    let v = json(&o);
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(!codes.contains(&"DSIG006"), "{codes:?}");
+    // a config file that is not YAML: one line naming it, exit 2
+    std::fs::write(p.join(".dsig.yaml"), "ignore: [DSIG001\n  : : :\n").unwrap();
+    std::fs::create_dir(p.join(".git")).unwrap();
+    let o = dsig_in(p, &["lint"], None);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains(".dsig.yaml"), "{err}");
+}
