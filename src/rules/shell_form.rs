@@ -15,6 +15,35 @@ pub struct Judgement {
     pub run: ShellRun,
 }
 
+/// The finding of DSIG001/DSIG002 for a setting of the Dockerfile: none
+/// when it comes from elsewhere, is malformed JSON (DSIG003's finding alone),
+/// or is fine.
+pub fn finding(
+    cx: &RuleContext,
+    rule: &'static super::Rule,
+    setting: &Setting,
+    keyword: &str,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    let Some(idx) = setting.instruction else {
+        return vec![];
+    };
+    if matches!(
+        cx.df.instructions[idx].args,
+        crate::parse::Args::Shell { ref text, json_error: Some(_) }
+            if super::malformed_exec_form::looks_like_json(&text.value)
+    ) {
+        return vec![];
+    }
+    let Some(j) = judge(cx, setting, keyword) else {
+        return vec![];
+    };
+    let mut d = rule.diag(j.severity, cx.span_of(&setting.origin), j.message);
+    d.label = Some(format!("runs as `/bin/sh -c` ({})", j.run.kind.display()));
+    d.help = Some(j.help);
+    d.fix = j.fix;
+    vec![d]
+}
+
 /// Judge a shell-form setting; `None` when it is fine (explicit `exec`).
 pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judgement> {
     let Form::Shell { text, shell } = &setting.form else {

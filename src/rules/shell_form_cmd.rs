@@ -3,7 +3,6 @@
 use super::{Rule, RuleContext, shell_form};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Form;
-use crate::parse::Args;
 
 pub static RULE: Rule = Rule {
     code: "DSIG001",
@@ -28,25 +27,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     ) {
         return vec![];
     }
-    let Some(idx) = cmd.instruction else {
-        return vec![];
-    };
-    // Malformed JSON is DSIG003's finding alone.
-    if matches!(
-        cx.df.instructions[idx].args,
-        Args::Shell { ref text, json_error: Some(_) }
-            if super::malformed_exec_form::looks_like_json(&text.value)
-    ) {
-        return vec![];
-    }
-    let Some(j) = shell_form::judge(cx, cmd, "CMD") else {
-        return vec![];
-    };
-    let mut d = RULE.diag(j.severity, cx.span_of(&cmd.origin), j.message);
-    d.label = Some(format!("runs as `/bin/sh -c` ({})", j.run.kind.display()));
-    d.help = Some(j.help);
-    d.fix = j.fix;
-    vec![d]
+    shell_form::finding(cx, &RULE, cmd, "CMD")
 }
 
 #[cfg(test)]

@@ -2,7 +2,6 @@
 
 use super::{Rule, RuleContext, shell_form};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::parse::Args;
 
 pub static RULE: Rule = Rule {
     code: "DSIG002",
@@ -20,24 +19,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     let Some(ep) = &launch.entrypoint else {
         return vec![];
     };
-    let Some(idx) = ep.instruction else {
-        return vec![];
-    };
-    if matches!(
-        cx.df.instructions[idx].args,
-        Args::Shell { ref text, json_error: Some(_) }
-            if super::malformed_exec_form::looks_like_json(&text.value)
-    ) {
-        return vec![];
-    }
-    let Some(j) = shell_form::judge(cx, ep, "ENTRYPOINT") else {
-        return vec![];
-    };
-    let mut d = RULE.diag(j.severity, cx.span_of(&ep.origin), j.message);
-    d.label = Some(format!("runs as `/bin/sh -c` ({})", j.run.kind.display()));
-    d.help = Some(j.help);
-    d.fix = j.fix;
-    vec![d]
+    shell_form::finding(cx, &RULE, ep, "ENTRYPOINT")
 }
 
 #[cfg(test)]
