@@ -219,7 +219,8 @@ impl Chain {
     }
 }
 
-fn flavor(kind: ShellKind) -> Option<ShellFlavor> {
+/// The measured shell behind a shell kind, if dsig knows how it execs.
+pub fn flavor(kind: ShellKind) -> Option<ShellFlavor> {
     match kind {
         ShellKind::Dash => Some(ShellFlavor::Dash),
         ShellKind::Busybox => Some(ShellFlavor::Busybox),

@@ -1,7 +1,7 @@
 //! Map a path inside the image back to the file in the build context, by
 //! following the stage's `COPY`/`ADD` instructions and `WORKDIR`.
 
-use super::{Stage, expand};
+use super::{Stage, expand, unquote};
 use crate::context::Context;
 use crate::parse::{Args, Dockerfile, Kind};
 
@@ -116,17 +116,6 @@ fn stage_copies(df: &Dockerfile, stage: &Stage, out: &mut Vec<Copy>, workdir: &m
             }
             _ => {}
         }
-    }
-}
-
-fn unquote(v: &str) -> String {
-    let v = v.trim();
-    if v.len() >= 2
-        && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))
-    {
-        v[1..v.len() - 1].to_string()
-    } else {
-        v.to_string()
     }
 }
 

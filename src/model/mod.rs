@@ -202,7 +202,8 @@ fn global_args(df: &Dockerfile) -> Vec<(String, String)> {
     out
 }
 
-fn unquote(v: &str) -> String {
+/// A value without its surrounding quotes (`"x"`, `'x'`).
+pub(crate) fn unquote(v: &str) -> String {
     let v = v.trim();
     if v.len() >= 2
         && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\'')))

@@ -2,7 +2,8 @@
 //! the literal replacement texts.
 
 use crate::model::base_images::ShellKind;
-use crate::shell::{self, CommandKind, ShellFlavor};
+use crate::model::chain::flavor;
+use crate::shell::{self, CommandKind};
 
 /// `["node", "server.js"]`, as a user would write it.
 pub fn exec_form(argv: &[String]) -> String {
@@ -34,15 +35,6 @@ pub struct ShellRun {
     pub main_argv: Option<Vec<String>>,
     /// The main command starts with `VAR=value` assignments.
     pub assignments: bool,
-}
-
-pub fn flavor(kind: ShellKind) -> Option<ShellFlavor> {
-    match kind {
-        ShellKind::Dash => Some(ShellFlavor::Dash),
-        ShellKind::Busybox => Some(ShellFlavor::Busybox),
-        ShellKind::Bash => Some(ShellFlavor::Bash),
-        _ => None,
-    }
 }
 
 pub fn shell_run(kind: ShellKind, text: &str) -> ShellRun {
