@@ -84,48 +84,7 @@ impl ConfigArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Lint Dockerfiles (files, directories, or - for stdin; default ./Dockerfile).
-    Lint {
-        paths: Vec<String>,
-        /// Judge this build stage instead of the last one.
-        #[arg(long)]
-        target: Option<String>,
-        /// Output format.
-        #[arg(long, value_enum, env = "DSIG_FORMAT")]
-        format: Option<Format>,
-        /// Write the report to FILE instead of standard output.
-        #[arg(long, short = 'o', value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Exit 1 when a finding at or above this level exists [default: warning, or the
-        /// configuration's fail-level].
-        #[arg(long, value_enum, env = "DSIG_FAIL_LEVEL")]
-        fail_level: Option<FailLevel>,
-        /// The build context (default: each Dockerfile's directory).
-        #[arg(long)]
-        context: Option<PathBuf>,
-        /// A compose file whose services build the Dockerfile (default:
-        /// compose.yaml, compose.yml, docker-compose.yml or
-        /// docker-compose.yaml beside it).
-        #[arg(long)]
-        compose: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "auto")]
-        color: Color,
-        /// Report `# dsig ignore=` comments that suppressed nothing (DSIG900).
-        #[arg(long)]
-        warn_unused_ignores: bool,
-        /// Apply the safe fixes to the files (atomically; files with syntax
-        /// errors are left alone), then report what is left.
-        #[arg(long)]
-        fix: bool,
-        /// With --fix or --diff, also apply the unsafe fixes.
-        #[arg(long)]
-        unsafe_fixes: bool,
-        /// Print the fixes as a unified diff and write nothing (exit 1 when
-        /// there is a change).
-        #[arg(long, conflicts_with = "fix")]
-        diff: bool,
-        #[command(flatten)]
-        config: ConfigArgs,
-    },
+    Lint(LintRequest),
     /// Print the predicted process tree at `docker run`.
     Ps {
         path: Option<String>,
@@ -157,19 +116,47 @@ enum Command {
 }
 
 /// Everything `dsig lint` was asked.
+#[derive(clap::Args)]
 struct LintRequest {
     paths: Vec<String>,
+    /// Judge this build stage instead of the last one.
+    #[arg(long)]
     target: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, env = "DSIG_FORMAT")]
     format: Option<Format>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this level exists [default: warning, or the
+    /// configuration's fail-level].
+    #[arg(long, value_enum, env = "DSIG_FAIL_LEVEL")]
     fail_level: Option<FailLevel>,
+    /// The build context (default: each Dockerfile's directory).
+    #[arg(long)]
     context: Option<PathBuf>,
+    /// A compose file whose services build the Dockerfile (default:
+    /// compose.yaml, compose.yml, docker-compose.yml or
+    /// docker-compose.yaml beside it).
+    #[arg(long)]
     compose: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "auto")]
     color: Color,
+    /// Report `# dsig ignore=` comments that suppressed nothing (DSIG900).
+    #[arg(long)]
     warn_unused_ignores: bool,
+    /// Apply the safe fixes to the files (atomically; files with syntax
+    /// errors are left alone), then report what is left.
+    #[arg(long)]
     fix: bool,
+    /// With --fix or --diff, also apply the unsafe fixes.
+    #[arg(long)]
     unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when
+    /// there is a change).
+    #[arg(long, conflicts_with = "fix")]
     diff: bool,
+    #[command(flatten)]
     config: ConfigArgs,
 }
 
@@ -183,35 +170,7 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Lint {
-            paths,
-            target,
-            format,
-            output,
-            fail_level,
-            context,
-            compose,
-            color,
-            warn_unused_ignores,
-            fix,
-            unsafe_fixes,
-            diff,
-            config,
-        } => lint(LintRequest {
-            paths,
-            target,
-            format,
-            output,
-            fail_level,
-            context,
-            compose,
-            color,
-            warn_unused_ignores,
-            fix,
-            unsafe_fixes,
-            diff,
-            config,
-        }),
+        Command::Lint(req) => lint(req),
         Command::Ps {
             path,
             target,
