@@ -118,10 +118,7 @@ fn fix(
     if (stage.from + 1..anchor).any(|i| insts[i].kind == Kind::User) {
         return None;
     }
-    let line_start = cx.src[..insts[anchor].span.start]
-        .rfind('\n')
-        .map(|p| p + 1)
-        .unwrap_or(0);
+    let line_start = cx.line_start(insts[anchor].span.start);
     let mut edits = vec![Edit {
         span: Span::new(line_start, line_start),
         replacement: format!("{install}\n"),

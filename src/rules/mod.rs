@@ -52,6 +52,11 @@ impl RuleContext<'_> {
         }
     }
 
+    /// Where the line holding byte `offset` starts (to insert a line before it).
+    pub fn line_start(&self, offset: usize) -> usize {
+        self.src[..offset].rfind('\n').map(|p| p + 1).unwrap_or(0)
+    }
+
     /// The FROM instruction of the stage that runs.
     pub fn from_span(&self) -> Span {
         self.launch

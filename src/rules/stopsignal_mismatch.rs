@@ -98,10 +98,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 .map(|i| &cx.df.instructions[i])
                 .find(|i| matches!(i.kind, Kind::Cmd | Kind::Entrypoint))
                 .map(|i| {
-                    let line_start = cx.src[..i.span.start]
-                        .rfind('\n')
-                        .map(|p| p + 1)
-                        .unwrap_or(0);
+                    let line_start = cx.line_start(i.span.start);
                     Edit {
                         span: Span::new(line_start, line_start),
                         replacement: format!("STOPSIGNAL {want}\n"),
