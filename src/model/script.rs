@@ -3,7 +3,9 @@
 //! it is started.
 
 use crate::diagnostic::Span;
-use crate::shell::{self, CommandKind, Connector};
+use crate::lines::LineIndex;
+use crate::shell::{self, Command, CommandKind, Connector};
+use std::collections::{HashMap, HashSet};
 
 /// A command that ends the script's flow and starts a process.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,9 +59,21 @@ pub fn is_shell(name: &str) -> bool {
 
 pub fn analyze_script(text: &str) -> ScriptInfo {
     let a = shell::analyze(text);
-    let mut sites = Vec::new();
-    let funcs = a.function_bodies(text);
-    collect(text, 0, &funcs, Some(&a), &mut sites, 0);
+    let mut funcs: HashMap<String, Vec<Span>> = HashMap::new();
+    for (name, body) in a.function_bodies(text) {
+        funcs.entry(name).or_default().push(body);
+    }
+    let mut walk = Walk {
+        text,
+        a: &a,
+        funcs,
+        lines: LineIndex::new(text),
+        visited: HashSet::new(),
+        seen: HashSet::new(),
+        sites: Vec::new(),
+    };
+    walk.commands(&a.commands, 0);
+    let sites = walk.sites;
     let main = sites
         .iter()
         .rposition(|s| s.raw.iter().any(|w| is_all_args(w)))
@@ -73,87 +87,94 @@ pub fn analyze_script(text: &str) -> ScriptInfo {
     }
 }
 
+/// Deepest nesting of blocks and function calls followed.
+const MAX_DEPTH: usize = 64;
+
+/// The walk through a script's blocks and function calls. Each block (a
+/// branch, a function body) is analysed once, from the tree built once, and
+/// each command becomes a site once: the walk is linear in the script's size
+/// whatever the branching, and recursion ends.
+struct Walk<'a> {
+    text: &'a str,
+    a: &'a shell::Analysis,
+    /// Function bodies by name, in source order.
+    funcs: HashMap<String, Vec<Span>>,
+    lines: LineIndex,
+    visited: HashSet<Span>,
+    seen: HashSet<Span>,
+    sites: Vec<Site>,
+}
+
+impl Walk<'_> {
+    /// The body a call at `at` runs: the last definition before the call,
+    /// else the last one (a function defined further down, called from
+    /// another function).
+    fn body_of(&self, name: &str, at: usize) -> Option<Span> {
+        let bodies = self.funcs.get(name)?;
+        bodies
+            .iter()
+            .rfind(|b| b.start < at)
+            .or_else(|| bodies.last())
+            .copied()
+    }
+
+    /// Follow the main command of a list of commands.
+    fn commands(&mut self, cmds: &[Command], depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        let Some(m) = shell::main_index(cmds).map(|i| &cmds[i]) else {
+            return;
+        };
+        let span = m.span;
+        match m.kind {
+            CommandKind::Compound if !is_loop(&self.text[span.start..span.end]) => {
+                for b in self.a.blocks(self.text, span) {
+                    self.block(b, depth + 1);
+                }
+            }
+            CommandKind::Simple
+                if !m.exec && m.name().and_then(|n| self.body_of(n, span.start)).is_some() =>
+            {
+                if let Some(body) = m.name().and_then(|n| self.body_of(n, span.start)) {
+                    self.block(body, depth + 1);
+                }
+            }
+            _ => {
+                if !self.seen.insert(span) {
+                    return;
+                }
+                self.sites.push(Site {
+                    words: m
+                        .words
+                        .iter()
+                        .map(|w| w.value.clone().unwrap_or_else(|| w.raw.clone()))
+                        .collect(),
+                    raw: m.words.iter().map(|w| w.raw.clone()).collect(),
+                    kind: m.kind,
+                    exec: m.exec,
+                    background: m.connector == Connector::Background,
+                    span,
+                    line: self.lines.line_of(span.start) + 1,
+                    text: self.text[span.start..span.end].to_string(),
+                });
+            }
+        }
+    }
+
+    /// Follow a block `[start, end)` of the script, once.
+    fn block(&mut self, span: Span, depth: usize) {
+        if !self.visited.insert(span) {
+            return;
+        }
+        let cmds = self.a.block_commands(self.text, span);
+        self.commands(&cmds, depth);
+    }
+}
+
 /// `"$@"`, `$@`, `"${@}"`, `${@}`.
 pub fn is_all_args(w: &str) -> bool {
     matches!(w, "\"$@\"" | "$@" | "\"${@}\"" | "${@}")
-}
-
-/// Functions defined in the script: name and body span.
-type Funcs = [(String, Span)];
-
-fn collect(
-    full: &str,
-    offset: usize,
-    funcs: &Funcs,
-    pre: Option<&shell::Analysis>,
-    out: &mut Vec<Site>,
-    depth: usize,
-) {
-    if depth > 8 {
-        return;
-    }
-    let text = &full[offset..];
-    let own;
-    let a = match pre {
-        Some(a) => a,
-        None => {
-            own = shell::analyze(text);
-            &own
-        }
-    };
-    let Some(m) = a.main_command() else { return };
-    // the body of a function called as the main command (`main "$@"`);
-    // the last definition before the call wins, as in the shell
-    let body_of = |name: &str| {
-        funcs
-            .iter()
-            .rfind(|(n, b)| n == name && b.start < offset + m.span.start)
-            .or_else(|| funcs.iter().rfind(|(n, _)| n == name))
-            .map(|(_, b)| *b)
-    };
-    let span = Span::new(offset + m.span.start, offset + m.span.end);
-    match m.kind {
-        CommandKind::Compound if !is_loop(&text[m.span.start..m.span.end]) => {
-            let blocks = a.blocks(text, m.span);
-            if blocks.is_empty() {
-                return;
-            }
-            for b in blocks {
-                collect_block(
-                    full,
-                    offset + b.start,
-                    offset + b.end,
-                    funcs,
-                    out,
-                    depth + 1,
-                );
-            }
-        }
-        CommandKind::Simple if !m.exec && m.name().and_then(body_of).is_some() => {
-            if let Some(body) = m.name().and_then(body_of)
-                && !(body.start <= offset && offset < body.end && depth > 4)
-            {
-                collect_block(full, body.start, body.end, funcs, out, depth + 1);
-            }
-        }
-        _ => {
-            let line = full[..span.start].matches('\n').count() + 1;
-            out.push(Site {
-                words: m
-                    .words
-                    .iter()
-                    .map(|w| w.value.clone().unwrap_or_else(|| w.raw.clone()))
-                    .collect(),
-                raw: m.words.iter().map(|w| w.raw.clone()).collect(),
-                kind: m.kind,
-                exec: m.exec,
-                background: m.connector == Connector::Background,
-                span,
-                line,
-                text: full[span.start..span.end].to_string(),
-            });
-        }
-    }
 }
 
 /// `while`, `until` and `for` loops: their bodies repeat, they do not end
@@ -164,22 +185,6 @@ pub fn is_loop(text: &str) -> bool {
         t.strip_prefix(k)
             .is_some_and(|r| r.starts_with([' ', '\t', '\n', '(', ';']))
     })
-}
-
-/// Analyse a block `[start, end)` of the full text on its own.
-fn collect_block(
-    full: &str,
-    start: usize,
-    end: usize,
-    funcs: &Funcs,
-    out: &mut Vec<Site>,
-    depth: usize,
-) {
-    let mut sub = Vec::new();
-    let block = &full[..end];
-    collect(block, start, funcs, None, &mut sub, depth);
-    // spans and lines are already relative to `full` (same prefix)
-    out.extend(sub);
 }
 
 #[cfg(test)]
@@ -239,5 +244,32 @@ mod tests {
         assert_eq!(i.sites.len(), 2);
         assert!(i.sites.iter().all(|s| s.exec));
         assert_eq!(i.sites[1].line, 4);
+    }
+
+    #[test]
+    fn a_function_calling_one_defined_further_down() {
+        // was a panic: the callee's body lies after the caller's block
+        let s = main_site("#!/bin/sh\na() { b; }\nb() { node x; }\na\n");
+        assert_eq!(s.words, ["node", "x"]);
+        assert_eq!(s.line, 3);
+        assert!(!s.exec);
+    }
+
+    #[test]
+    fn recursion_ends_and_each_command_is_one_site() {
+        let i = analyze_script("#!/bin/sh\na() { b; }\nb() { a; }\na\n");
+        assert!(i.sites.is_empty());
+        let i = analyze_script(
+            "#!/bin/sh\nf() { exec node s.js; }\ncase $1 in\n x) f ;;\n y) f ;;\n *) exec \"$@\" ;;\nesac\n",
+        );
+        assert_eq!(i.sites.len(), 2);
+        assert_eq!(i.sites[0].words, ["exec", "node", "s.js"]);
+        assert_eq!(i.main, Some(1));
+    }
+
+    #[test]
+    fn background_at_the_end_of_a_branch() {
+        let i = analyze_script("#!/bin/sh\nif [ -n \"$X\" ]; then\n  \"$@\" &\nfi\n");
+        assert!(i.sites[0].background);
     }
 }

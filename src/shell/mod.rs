@@ -169,19 +169,55 @@ impl Analysis {
     }
 
     fn main_index(&self) -> Option<usize> {
-        let cmds = &self.commands;
-        let unconditional_exec = cmds.iter().enumerate().position(|(i, c)| {
-            c.exec
-                && c.connector != Connector::Background
-                && (i == 0 || !matches!(cmds[i - 1].connector, Connector::And | Connector::Or))
-        });
-        if unconditional_exec.is_some() {
-            return unconditional_exec;
-        }
-        cmds.iter()
-            .rposition(|c| !c.starts_no_process())
-            .or_else(|| cmds.len().checked_sub(1))
+        main_index(&self.commands)
     }
+
+    /// The commands of a block of statements of the analysed `text` (a span given by
+    /// [`Analysis::blocks`] or [`Analysis::function_bodies`]), flattened as [`analyze`]
+    /// flattens a whole text. The tree already built is used: nothing is parsed again, so a
+    /// script's blocks cost no more than the script.
+    pub fn block_commands(&self, text: &str, span: Span) -> Vec<Command> {
+        let Some(tree) = &self.tree.0 else {
+            return Vec::new();
+        };
+        let cx = Cx { text };
+        let Some(mut node) = tree
+            .root_node()
+            .descendant_for_byte_range(span.start, span.end)
+        else {
+            return Vec::new();
+        };
+        // the outermost node of exactly this range: a block of one statement is that statement
+        while let Some(p) = node.parent()
+            && cx.span(p) == span
+        {
+            node = p;
+        }
+        // a block of one statement: its siblings hold what follows it (`&`)
+        if cx.span(node) == span
+            && is_statement(node.kind())
+            && let Some(p) = node.parent()
+        {
+            node = p;
+        }
+        cx.flatten(cx.sequence_in(node, span))
+    }
+}
+
+/// Index of the command that starts the main process in a list of commands (see
+/// [`Analysis::main_command`]).
+pub fn main_index(cmds: &[Command]) -> Option<usize> {
+    let unconditional_exec = cmds.iter().enumerate().position(|(i, c)| {
+        c.exec
+            && c.connector != Connector::Background
+            && (i == 0 || !matches!(cmds[i - 1].connector, Connector::And | Connector::Or))
+    });
+    if unconditional_exec.is_some() {
+        return unconditional_exec;
+    }
+    cmds.iter()
+        .rposition(|c| !c.starts_no_process())
+        .or_else(|| cmds.len().checked_sub(1))
 }
 
 /// For `<shell> -c TEXT`: does the shell replace itself with the main command (which then
@@ -513,15 +549,54 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The statements of `node` that lie inside `span`, each with the connector that follows
+    /// it (a `;;` ending a `case` item is not one).
+    fn sequence_in<'t>(&self, node: Node<'t>, span: Span) -> Vec<(Node<'t>, Connector)> {
+        let mut out: Vec<(Node<'t>, Connector)> = Vec::new();
+        let mut pending: Option<Connector> = None;
+        for (_, child) in children(node) {
+            let s = self.span(child);
+            if s.start >= span.end && !out.is_empty() && child.is_named() {
+                break;
+            }
+            if s.start < span.start {
+                continue;
+            }
+            let kind = child.kind();
+            if child.is_named() {
+                if s.end > span.end || !is_statement(kind) || !Self::usable(child) {
+                    continue;
+                }
+                if let Some(last) = out.last_mut() {
+                    last.1 = pending.take().unwrap_or(Connector::Newline);
+                }
+                pending = None;
+                out.push((child, Connector::End));
+            } else if matches!(kind, ";;" | ";&" | ";;&") {
+                break;
+            } else if let Some(c) = connector_of_token(kind)
+                && pending.is_none()
+                && !out.is_empty()
+            {
+                pending = Some(c);
+            }
+        }
+        if let (Some(last), Some(c)) = (out.last_mut(), pending) {
+            last.1 = c;
+        }
+        out
+    }
+
     fn top_level(&self, root: Node) -> Vec<Command> {
+        let is_error = root.kind() == "ERROR";
+        self.flatten(self.sequence(root, Connector::End, is_error))
+    }
+
+    /// Commands of a sequence of statements, flattened through lists and redirections.
+    fn flatten(&self, items: Vec<(Node, Connector)>) -> Vec<Command> {
         let mut out = Vec::new();
         let mut stack: Vec<Work> = Vec::new();
-        let is_error = root.kind() == "ERROR";
-        for item in self
-            .sequence(root, Connector::End, is_error)
-            .into_iter()
-            .rev()
-        {
+        for item in items.into_iter().rev() {
             stack.push(Work::Visit(item.0, item.1));
         }
         while let Some(work) = stack.pop() {
