@@ -53,7 +53,6 @@ use serde::de::{
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Largest compose file read (bytes).
@@ -259,42 +258,11 @@ fn find_in(dir: &Path) -> Option<PathBuf> {
 /// bytes, UTF-8; with `confine`, its real path must lie inside that
 /// directory.
 pub fn read_compose(path: &Path, confine: Option<&Path>) -> Result<String, String> {
-    let shown = path.display();
-    if let Some(dir) = confine {
-        let root = dir
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", dir.display()))?;
-        let real = path.canonicalize().map_err(|e| format!("{shown}: {e}"))?;
-        if !real.starts_with(&root) {
-            return Err(format!(
-                "{shown}: links outside {}, not read",
-                dir.display()
-            ));
-        }
-    }
-    let meta = std::fs::metadata(path).map_err(|e| format!("{shown}: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("{shown}: not a regular file, not read"));
-    }
-    let too_big = || format!("{shown}: larger than {MAX_COMPOSE_FILE} bytes, not read");
-    if meta.len() > MAX_COMPOSE_FILE {
-        return Err(too_big());
-    }
-    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
-    // The file may have changed since `metadata`: check what was opened.
-    let meta = file.metadata().map_err(|e| format!("{shown}: {e}"))?;
-    if !meta.is_file() {
-        return Err(format!("{shown}: not a regular file, not read"));
-    }
-    let mut bytes = Vec::new();
-    file.take(MAX_COMPOSE_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("{shown}: {e}"))?;
-    if bytes.len() as u64 > MAX_COMPOSE_FILE {
-        return Err(too_big());
-    }
-    String::from_utf8(bytes)
-        .map_err(|e| format!("{shown}: not UTF-8 (byte {})", e.utf8_error().valid_up_to()))
+    let read = match confine {
+        Some(dir) => crate::read::text_inside(path, dir, MAX_COMPOSE_FILE),
+        None => crate::read::text(path, MAX_COMPOSE_FILE),
+    };
+    read.map_err(|e| format!("{}: {e}", path.display()))
 }
 
 /// A service of the file and what it builds.
@@ -670,14 +638,15 @@ fn yaml_error(shown: &str, e: &yaml_serde::Error) -> String {
         Some(l) => {
             let suffix = format!(" at line {} column {}", l.line(), l.column());
             let msg = msg.replacen(&suffix, "", 1);
-            format!("{shown}:{}:{}: {}", l.line(), l.column(), one_line(&msg))
+            format!(
+                "{shown}:{}:{}: {}",
+                l.line(),
+                l.column(),
+                crate::read::message(&msg)
+            )
         }
-        None => format!("{shown}: {}", one_line(&msg)),
+        None => format!("{shown}: {}", crate::read::message(&msg)),
     }
-}
-
-fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Read the position yaml_serde appended to our marker error.
@@ -1537,9 +1506,9 @@ mod tests {
         std::fs::write(&big, &text).unwrap();
         let df = dir.path().join("Dockerfile");
         let e = services_for(&df, None, None).unwrap_err();
-        assert!(e.contains("larger than 1048576 bytes"), "{e}");
+        assert!(e.contains("larger than the 1 MiB limit"), "{e}");
         let e = services_for(&df, Some(&big), None).unwrap_err();
-        assert!(e.contains("not read"), "{e}");
+        assert!(e.contains("larger than the 1 MiB limit"), "{e}");
         // Exactly at the cap is fine.
         text.truncate(MAX_COMPOSE_FILE as usize - 1);
         text.push('\n');
@@ -1554,7 +1523,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("compose.yaml")).unwrap();
         let df = dir.path().join("Dockerfile");
         let e = services_for(&df, None, None).unwrap_err();
-        assert!(e.contains("not a regular file"), "{e}");
+        assert!(e.contains("is a directory"), "{e}");
         #[cfg(unix)]
         {
             let fifo = dir.path().join("fifo.yaml");
@@ -1580,7 +1549,7 @@ mod tests {
         let target = outside.path().join("compose.yaml");
         symlink(&target, dir.path().join("compose.yaml")).unwrap();
         let e = services_for(&df, None, None).unwrap_err();
-        assert!(e.contains("links outside"), "{e}");
+        assert!(e.contains("real path is outside"), "{e}");
         // Named explicitly, it is read; its directory is where the link is.
         let f = services_for(&df, Some(&dir.path().join("compose.yaml")), None);
         assert_eq!(names(&f.unwrap().unwrap().services), ["web"]);
@@ -1599,7 +1568,7 @@ mod tests {
         let dir = project(&[("Dockerfile", DOCKERFILE)]);
         std::fs::write(dir.path().join("compose.yaml"), b"services:\n  \xff: {}\n").unwrap();
         let e = services_for(&dir.path().join("Dockerfile"), None, None).unwrap_err();
-        assert!(e.contains("not UTF-8"), "{e}");
+        assert!(e.contains("not valid UTF-8"), "{e}");
     }
 
     // --- parsing ------------------------------------------------------------

@@ -26,6 +26,7 @@ use serde::de::{self, Deserializer};
 
 use crate::diagnostic::Severity;
 use crate::model::base_images::ShellKind;
+use crate::read;
 
 /// Names of the configuration file, looked for in this order in each directory.
 pub const FILE_NAMES: &[&str] = &[".dsig.yaml", ".dsig.yml"];
@@ -287,8 +288,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             path: path.to_path_buf(),
             line,
             column,
-            // one line, always
-            message: strip_marks(&e.to_string()).replace(['\n', '\r'], " "),
+            // one line, always, quoting at most a short excerpt of the file
+            message: read::message(&strip_marks(&e.to_string())),
         }
     })
 }
@@ -344,45 +345,29 @@ impl Loaded {
     }
 }
 
-/// Read one configuration file.
+/// Read one configuration file named by the user (`--config`): followed
+/// wherever it leads, but a regular file of at most [`MAX_CONFIG`] bytes.
 pub fn load(path: &Path) -> Result<Loaded, ConfigError> {
+    load_confined(path, None)
+}
+
+/// Read a configuration file; with `root`, its real path must lie inside
+/// that directory (a discovered `.dsig.yaml` that is a link to a file
+/// elsewhere, such as a key in the home directory, is not read).
+fn load_confined(path: &Path, root: Option<&Path>) -> Result<Loaded, ConfigError> {
     let err = |message: String| ConfigError {
         path: path.to_path_buf(),
         line: 1,
         column: 1,
         message,
     };
-    let meta = std::fs::metadata(path).map_err(|e| err(io_message(&e)))?;
-    if meta.is_dir() {
-        return Err(err("is a directory".into()));
+    let text = match root {
+        Some(r) => read::text_inside(path, r, MAX_CONFIG),
+        None => read::text(path, MAX_CONFIG),
     }
-    if meta.len() > MAX_CONFIG {
-        return Err(err(format!(
-            "file is {} bytes, larger than the {} KiB limit",
-            meta.len(),
-            MAX_CONFIG / 1024
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| err(io_message(&e)))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        err(format!(
-            "not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
+    .map_err(|e| err(e.to_string()))?;
     let config = parse(path, &text)?;
     Ok(Loaded::new(path.to_path_buf(), config))
-}
-
-fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        }
-    }
 }
 
 /// `path` made absolute against the current directory, without resolving
@@ -435,11 +420,16 @@ impl Discovery {
     }
 
     fn search(&mut self, dir: &Path) -> Option<Arc<Loaded>> {
+        let root = repo_root(dir);
         for d in dir.ancestors() {
             for name in FILE_NAMES {
                 let candidate = d.join(name);
-                if candidate.is_file() {
-                    return self.read(candidate);
+                // any entry, even a dangling link: a broken file is reported
+                if candidate.symlink_metadata().is_ok() {
+                    // inside the repository; outside any repository, inside
+                    // the directory where it was found
+                    let confine = root.clone().unwrap_or_else(|| d.to_path_buf());
+                    return self.read(candidate, &confine);
                 }
             }
             if d.join(".git").exists() {
@@ -449,11 +439,11 @@ impl Discovery {
         None
     }
 
-    fn read(&mut self, path: PathBuf) -> Option<Arc<Loaded>> {
+    fn read(&mut self, path: PathBuf, root: &Path) -> Option<Arc<Loaded>> {
         if let Some(l) = self.files.get(&path) {
             return Some(l.clone());
         }
-        match load(&path) {
+        match load_confined(&path, Some(root)) {
             Ok(l) => {
                 let l = Arc::new(l);
                 self.files.insert(path, l.clone());

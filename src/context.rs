@@ -45,17 +45,7 @@ impl Context {
         {
             return None;
         }
-        let root = dir.canonicalize().ok()?;
-        let path = root.join(rel).canonicalize().ok()?;
-        if !path.starts_with(&root) {
-            return None;
-        }
-        let meta = std::fs::metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() > MAX_CONTEXT_FILE {
-            return None;
-        }
-        let bytes = std::fs::read(&path).ok()?;
-        String::from_utf8(bytes).ok()
+        crate::read::text_inside(&dir.join(rel), dir, MAX_CONTEXT_FILE).ok()
     }
 
     /// The `package.json` at the root of the context, if readable and valid.

@@ -80,39 +80,12 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn io_message(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => {
-            let s = e.to_string();
-            // drop " (os error N)"
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        }
-    }
+    crate::read::io_message(e)
 }
 
 /// Read a Dockerfile as text, or say in one line why it cannot be linted.
 pub fn read_dockerfile(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
-    if meta.is_dir() {
-        return Err("is a directory".into());
-    }
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > MAX_FILE {
-        return Err(format!(
-            "file is {} bytes, larger than the {} MiB limit",
-            meta.len(),
-            MAX_FILE / 1024 / 1024
-        ));
-    }
-    let f = std::fs::File::open(path).map_err(|e| io_message(&e))?;
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    f.take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_message(&e))?;
-    decode(bytes)
+    crate::read::text(path, MAX_FILE).map_err(|e| e.to_string())
 }
 
 /// Read standard input as a Dockerfile.
@@ -128,22 +101,13 @@ pub fn read_stdin() -> Result<String, String> {
 
 fn decode(bytes: Vec<u8>) -> Result<String, String> {
     if bytes.len() as u64 > MAX_FILE {
-        return Err(format!(
-            "file is larger than the {} MiB limit",
-            MAX_FILE / 1024 / 1024
-        ));
+        return Err(crate::read::ReadError::TooLarge {
+            size: None,
+            cap: MAX_FILE,
+        }
+        .to_string());
     }
-    if let Some(p) = memchr::memchr(0, &bytes) {
-        return Err(format!(
-            "binary file (NUL byte at offset {p}), not a Dockerfile"
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "not valid UTF-8 (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    crate::read::decode(bytes).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

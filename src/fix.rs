@@ -177,14 +177,8 @@ pub fn external_changes(
             .as_ref()
             .map(|f| f.display.clone())
             .unwrap_or_default();
-        let meta = std::fs::metadata(path).map_err(|e| format!("{display}: cannot read: {e}"))?;
-        if !meta.is_file() || meta.len() > crate::context::MAX_CONTEXT_FILE {
-            return Err(format!(
-                "{display}: not fixed: not a regular file under 1 MiB"
-            ));
-        }
-        let old =
-            std::fs::read_to_string(path).map_err(|e| format!("{display}: cannot read: {e}"))?;
+        let old = crate::read::text(path, crate::context::MAX_CONTEXT_FILE)
+            .map_err(|e| format!("{display}: not fixed: {e}"))?;
         let mut sorted = mine.clone();
         sorted.sort_by_key(|e| std::cmp::Reverse(e.span.start));
         let mut new = old.clone();

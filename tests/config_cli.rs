@@ -120,7 +120,10 @@ fn explicit_config_file() {
     assert!(codes(&o).is_empty());
     let o = run(r.path(), &["lint", "--config", "nope.yaml", "app"], &[]);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(stderr(&o).trim(), "error: nope.yaml:1:1: no such file");
+    assert_eq!(
+        stderr(&o).trim(),
+        "error: nope.yaml:1:1: no such file or directory"
+    );
     let o = run(
         r.path(),
         &["lint", "--config", "ci.yaml", "--no-config", "app"],
