@@ -10,6 +10,8 @@ grows linearly with SCALE (1, 2, 4, 8, ...):
              branches that call the next function
   bigfunc    a function of 50×SCALE KB called from 50×SCALE branches
   yaml-nest  compose.yaml holding `x: [[[...]]]` nested 62,500×SCALE deep
+  yaml-wide  compose.yaml of 500×SCALE keys, each a flow list nested
+             100 deep (the deepest accepted)
   yaml-deep  .dsig.yaml with a block mapping nested 100×SCALE deep
   cmd        a Dockerfile whose CMD is `node x x x ...`, SCALE MiB in all
   findings   a Dockerfile with 12,500×SCALE findings (DSIG000 lines)
@@ -67,6 +69,13 @@ def yaml_nest(d, scale):
     write(os.path.join(d, "Dockerfile"), 'FROM node:22\nCMD ["node", "server.js"]\n')
 
 
+def yaml_wide(d, scale):
+    line = "[" * 100 + "]" * 100
+    keys = "".join(f"x{i}: {line}\n" for i in range(500 * scale))
+    write(os.path.join(d, "compose.yaml"), keys)
+    write(os.path.join(d, "Dockerfile"), 'FROM node:22\nCMD ["node", "server.js"]\n')
+
+
 def yaml_deep(d, scale):
     depth = 100 * scale
     lines = ["shells:\n"]
@@ -95,6 +104,7 @@ CASES = {
     "branching": branching,
     "bigfunc": bigfunc,
     "yaml-nest": yaml_nest,
+    "yaml-wide": yaml_wide,
     "yaml-deep": yaml_deep,
     "cmd": cmd,
     "findings": findings,

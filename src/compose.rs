@@ -609,6 +609,12 @@ const KEY_MARK: &str = "\u{1}dsig-key-position\u{1}";
 
 /// Parse into a tree of the parts kept, with merge keys resolved.
 fn parse_tree(shown: &str, text: &str) -> Result<Node, String> {
+    if let Err((line, column)) = crate::yaml_depth::check(text) {
+        return Err(format!(
+            "{shown}:{line}:{column}: {}",
+            crate::yaml_depth::message()
+        ));
+    }
     let ctx = Ctx {
         nodes: Cell::new(0),
         fatal: RefCell::new(None),
@@ -1697,7 +1703,10 @@ mod tests {
             "]".repeat(300)
         );
         let e = parse(&deep).unwrap_err();
-        assert!(e.contains("recursion limit"), "{e}");
+        assert!(
+            e.starts_with("compose.yaml:3:114: YAML nested more than 100 levels"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -279,6 +279,14 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     if blank {
         return Ok(Config::default());
     }
+    if let Err((line, column)) = crate::yaml_depth::check(text) {
+        return Err(ConfigError {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: crate::yaml_depth::message(),
+        });
+    }
     yaml_serde::from_str::<Config>(text).map_err(|e| {
         let (line, column) = e
             .location()

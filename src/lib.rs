@@ -21,3 +21,4 @@ pub mod report;
 pub mod rules;
 pub mod shell;
 pub mod suppress;
+pub mod yaml_depth;
