@@ -507,24 +507,27 @@ fn lint(req: LintRequest) -> ExitCode {
     let to_terminal = req.output.is_none() && stdout.is_terminal();
     let format = req.format.unwrap_or(Format::Tty);
     let tool = || dsig::docs::tool_info(docs.as_deref());
-    let text = match format {
-        Format::Json => report::render_json(&results, &errors),
-        Format::Sarif => report::render_sarif(&results, &errors, &tool()),
-        Format::Github => report::render_github(&results, &errors),
-        Format::Gitlab => report::render_gitlab(&results),
-        Format::Checkstyle => report::render_checkstyle(&results, &errors),
-        Format::Tty => {
-            let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-            let use_color = match req.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => to_terminal && !no_color,
-            };
-            let width = std::env::var("COLUMNS")
-                .ok()
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(100);
-            report::render_tty(
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let use_color = match req.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal && !no_color,
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100);
+    // The report is written as it is made, never held whole.
+    let write = |w: &mut dyn Write| -> std::io::Result<()> {
+        let mut w = std::io::BufWriter::with_capacity(64 * 1024, w);
+        match format {
+            Format::Json => report::write_json(&mut w, &results, &errors),
+            Format::Sarif => report::write_sarif(&mut w, &results, &errors, &tool()),
+            Format::Github => report::write_github(&mut w, &results, &errors),
+            Format::Gitlab => report::write_gitlab(&mut w, &results),
+            Format::Checkstyle => report::write_checkstyle(&mut w, &results, &errors),
+            Format::Tty => report::write_tty(
+                &mut w,
                 &results,
                 &errors,
                 &TtyOptions {
@@ -532,22 +535,30 @@ fn lint(req: LintRequest) -> ExitCode {
                     width,
                     rules_url,
                 },
-            )
-        }
+            ),
+        }?;
+        w.flush()
     };
     match &req.output {
         Some(path) => {
-            if let Err(e) = std::fs::write(path, text.as_bytes()) {
-                let msg = e.to_string();
-                let msg = msg.split(" (os error").next().unwrap_or(&msg);
-                eprintln!("error: {}: cannot write the report: {msg}", path.display());
+            let written = std::fs::File::create(path).and_then(|mut f| write(&mut f));
+            if let Err(e) = written {
+                eprintln!(
+                    "error: {}: cannot write the report: {}",
+                    path.display(),
+                    dsig::read::io_message(&e)
+                );
                 return ExitCode::from(2);
             }
         }
         None => {
             let mut out = stdout.lock();
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
+            if let Err(e) = write(&mut out)
+                && e.kind() != std::io::ErrorKind::BrokenPipe
+            {
+                eprintln!("error: cannot write the report: {}", dsig::read::io_message(&e));
+                return ExitCode::from(2);
+            }
         }
     }
     if !(format == Format::Tty && to_terminal) {

@@ -39,9 +39,18 @@ pub fn escape_attr(s: &str) -> String {
 }
 
 /// Renders every file with its findings.
-pub fn render_checkstyle(results: &[FileResult], _errors: &[FileError]) -> String {
-    let mut out =
-        String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n");
+pub fn render_checkstyle(results: &[FileResult], errors: &[FileError]) -> String {
+    super::to_string(|w| write_checkstyle(w, results, errors))
+}
+
+/// [`render_checkstyle`], written file by file.
+pub fn write_checkstyle(
+    w: &mut dyn std::io::Write,
+    results: &[FileResult],
+    _errors: &[FileError],
+) -> std::io::Result<()> {
+    let mut out = super::Sink::new(w);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n");
     for file in results {
         if file.diagnostics.is_empty() {
             out.push_str(&format!(
@@ -74,5 +83,5 @@ pub fn render_checkstyle(results: &[FileResult], _errors: &[FileError]) -> Strin
         out.push_str("  </file>\n");
     }
     out.push_str("</checkstyle>\n");
-    out
+    out.finish()
 }

@@ -33,7 +33,16 @@ fn command(severity: Severity) -> &'static str {
 /// Renders one line per finding, then one `::error` per file that could not
 /// be read.
 pub fn render_github(results: &[FileResult], errors: &[FileError]) -> String {
-    let mut out = String::new();
+    super::to_string(|w| write_github(w, results, errors))
+}
+
+/// [`render_github`], written finding by finding.
+pub fn write_github(
+    w: &mut dyn std::io::Write,
+    results: &[FileResult],
+    errors: &[FileError],
+) -> std::io::Result<()> {
+    let mut out = super::Sink::new(w);
     for file in results {
         for d in &file.diagnostics {
             let r = range(&file.source, &file.lines, d.span);
@@ -63,5 +72,5 @@ pub fn render_github(results: &[FileResult], errors: &[FileError]) -> String {
             escape_data(&format!("{}: {}", e.path, e.message)),
         ));
     }
-    out
+    out.finish()
 }

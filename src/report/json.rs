@@ -30,9 +30,9 @@ use crate::diagnostic::{Applicability, Diagnostic, Fix, Severity, Span};
 use crate::lines::LineIndex;
 
 #[derive(Serialize)]
-struct Report<'a> {
+struct Report<'a, D: Serialize> {
     version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: D,
     errors: Vec<JsonError<'a>>,
 }
 
@@ -146,12 +146,22 @@ fn fix<'a>(file: &'a FileResult, f: &'a Fix) -> JsonFix<'a> {
 /// Renders all findings (in the order of `results`, then of each file's
 /// diagnostics) and all file errors as one JSON document.
 pub fn render_json(results: &[FileResult], errors: &[FileError]) -> String {
+    super::to_string(|w| write_json(w, results, errors))
+}
+
+/// [`render_json`], written as it goes.
+pub fn write_json(
+    w: &mut dyn std::io::Write,
+    results: &[FileResult],
+    errors: &[FileError],
+) -> std::io::Result<()> {
     let report = Report {
         version: 1,
-        diagnostics: results
-            .iter()
-            .flat_map(|file| file.diagnostics.iter().map(move |d| diagnostic(file, d)))
-            .collect(),
+        diagnostics: super::Lazy::new(|| {
+            results
+                .iter()
+                .flat_map(|file| file.diagnostics.iter().map(move |d| diagnostic(file, d)))
+        }),
         errors: errors
             .iter()
             .map(|e| JsonError {
@@ -160,7 +170,5 @@ pub fn render_json(results: &[FileResult], errors: &[FileError]) -> String {
             })
             .collect(),
     };
-    let mut out = serde_json::to_string_pretty(&report).expect("report serializes");
-    out.push('\n');
-    out
+    super::write_pretty(w, &report)
 }

@@ -2,8 +2,10 @@
 //!
 //! Renderers know nothing of rules. They take the findings of each file
 //! (already sorted by span) plus the files that could not be linted, and
-//! produce a `String`; the caller decides where it goes, whether to use
-//! color and how wide the terminal is.
+//! write them to a writer as they go (`write_*`), so a report of many
+//! findings is never held whole in memory; `render_*` gives the same text
+//! as a `String`. The caller decides where it goes, whether to use color
+//! and how wide the terminal is.
 
 use std::sync::Arc;
 
@@ -23,12 +25,100 @@ mod tests;
 #[cfg(test)]
 mod tests_formats;
 
-pub use checkstyle::render_checkstyle;
-pub use github::{escape_data, escape_property, render_github};
-pub use gitlab::render_gitlab;
-pub use json::render_json;
-pub use sarif::render_sarif;
-pub use tty::{IndexedSource, MIN_WIDTH, TtyOptions, render_tty};
+pub use checkstyle::{render_checkstyle, write_checkstyle};
+pub use github::{escape_data, escape_property, render_github, write_github};
+pub use gitlab::{render_gitlab, write_gitlab};
+pub use json::{render_json, write_json};
+pub use sarif::{render_sarif, write_sarif};
+pub use tty::{IndexedSource, MIN_WIDTH, TtyOptions, render_tty, write_tty};
+
+/// Text written straight through to an `io::Write`, keeping the first
+/// error (later writes are skipped).
+pub(crate) struct Sink<'a> {
+    w: &'a mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl<'a> Sink<'a> {
+    pub(crate) fn new(w: &'a mut dyn std::io::Write) -> Self {
+        Sink { w, error: None }
+    }
+
+    pub(crate) fn push_str(&mut self, s: &str) {
+        if self.error.is_none()
+            && let Err(e) = self.w.write_all(s.as_bytes())
+        {
+            self.error = Some(e);
+        }
+    }
+
+    pub(crate) fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+
+    pub(crate) fn finish(self) -> std::io::Result<()> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::fmt::Write for Sink<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.push_str(s);
+        if self.error.is_some() {
+            Err(std::fmt::Error)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A sequence serialized as it is produced: each item is made, written and
+/// dropped, so a report never holds all its entries at once.
+pub(crate) struct Lazy<F>(std::cell::RefCell<Option<F>>);
+
+impl<F> Lazy<F> {
+    pub(crate) fn new(f: F) -> Self {
+        Lazy(std::cell::RefCell::new(Some(f)))
+    }
+}
+
+impl<F, I> serde::Serialize for Lazy<F>
+where
+    F: FnOnce() -> I,
+    I: Iterator,
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let f = self
+            .0
+            .borrow_mut()
+            .take()
+            .ok_or_else(|| serde::ser::Error::custom("a lazy sequence is written once"))?;
+        s.collect_seq(f())
+    }
+}
+
+/// Serialize pretty JSON with a trailing newline to `w`, as it goes.
+pub(crate) fn write_pretty<T: serde::Serialize>(
+    w: &mut dyn std::io::Write,
+    value: &T,
+) -> std::io::Result<()> {
+    let mut buf = std::io::BufWriter::with_capacity(64 * 1024, w);
+    serde_json::to_writer_pretty(&mut buf, value).map_err(std::io::Error::other)?;
+    std::io::Write::write_all(&mut buf, b"\n")?;
+    std::io::Write::flush(&mut buf)
+}
+
+/// The text a writer-based renderer writes, as a `String`.
+pub(crate) fn to_string(f: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>) -> String {
+    let mut v: Vec<u8> = Vec::new();
+    // writing to memory does not fail
+    let _ = f(&mut v);
+    String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
 
 /// The findings of one linted file.
 #[derive(Debug, Clone)]
@@ -111,7 +201,7 @@ pub struct RuleInfo {
 /// line number, so a finding keeps its fingerprint when lines are added
 /// above it. Identical findings in one file are numbered in order.
 pub fn fingerprints(file: &FileResult) -> Vec<String> {
-    let mut seen: Vec<(u64, usize)> = Vec::new();
+    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
     file.diagnostics
         .iter()
         .map(|d| {
@@ -122,13 +212,13 @@ pub fn fingerprints(file: &FileResult) -> Vec<String> {
                     .join("\0")
                     .as_bytes(),
             );
-            let n = match seen.iter_mut().find(|(h, _)| *h == base) {
-                Some((_, n)) => {
+            let n = match seen.get_mut(&base) {
+                Some(n) => {
                     *n += 1;
                     *n
                 }
                 None => {
-                    seen.push((base, 0));
+                    seen.insert(base, 0);
                     0
                 }
             };

@@ -9,6 +9,7 @@
 //! fix as `fixes`. Files that could not be read are tool execution
 //! notifications, and make `executionSuccessful` false.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::json::range;
@@ -159,6 +160,35 @@ fn result(file: &FileResult, d: &Diagnostic, fingerprint: &str, tool: &ToolInfo)
 /// Renders all findings as one SARIF 2.1.0 log (pretty-printed, with a
 /// trailing newline).
 pub fn render_sarif(results: &[FileResult], errors: &[FileError], tool: &ToolInfo) -> String {
+    super::to_string(|w| write_sarif(w, results, errors, tool))
+}
+
+/// The log, its keys in the order `serde_json` gives a map (sorted), with
+/// the results written one by one as they are made.
+#[derive(Serialize)]
+struct Log<R: Serialize> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<R>; 1],
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Run<R: Serialize> {
+    #[serde(rename = "columnKind")]
+    column_kind: &'static str,
+    invocations: Value,
+    results: R,
+    tool: Value,
+}
+
+/// [`render_sarif`], written as it goes.
+pub fn write_sarif(
+    w: &mut dyn std::io::Write,
+    results: &[FileResult],
+    errors: &[FileError],
+    tool: &ToolInfo,
+) -> std::io::Result<()> {
     let rules: Vec<Value> = tool
         .rules
         .iter()
@@ -186,17 +216,6 @@ pub fn render_sarif(results: &[FileResult], errors: &[FileError], tool: &ToolInf
     if let Some(u) = &tool.information_uri {
         driver["informationUri"] = json!(u);
     }
-    let out: Vec<Value> = results
-        .iter()
-        .flat_map(|file| {
-            let fps = fingerprints(file);
-            file.diagnostics
-                .iter()
-                .zip(fps)
-                .map(|(d, fp)| result(file, d, &fp, tool))
-                .collect::<Vec<_>>()
-        })
-        .collect();
     let notifications: Vec<Value> = errors
         .iter()
         .map(|e| {
@@ -206,20 +225,27 @@ pub fn render_sarif(results: &[FileResult], errors: &[FileError], tool: &ToolInf
             })
         })
         .collect();
-    let log = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            "columnKind": "unicodeCodePoints",
-            "results": out,
-            "invocations": [{
+    let out = super::Lazy::new(|| {
+        results.iter().flat_map(|file| {
+            let fps = fingerprints(file);
+            file.diagnostics
+                .iter()
+                .zip(fps)
+                .map(move |(d, fp)| result(file, d, &fp, tool))
+        })
+    });
+    let log = Log {
+        schema: SCHEMA,
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            invocations: json!([{
                 "executionSuccessful": errors.is_empty(),
                 "toolExecutionNotifications": notifications,
-            }],
+            }]),
+            results: out,
+            tool: json!({ "driver": driver }),
         }],
-    });
-    let mut s = serde_json::to_string_pretty(&log).expect("SARIF serializes");
-    s.push('\n');
-    s
+        version: "2.1.0",
+    };
+    super::write_pretty(w, &log)
 }

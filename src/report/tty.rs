@@ -30,6 +30,16 @@ pub const MIN_WIDTH: usize = 40;
 /// Renders every finding of every file, then one `error: <path>: <message>`
 /// line per file that could not be linted, then a summary line.
 pub fn render_tty(results: &[FileResult], errors: &[FileError], opts: &TtyOptions) -> String {
+    super::to_string(|w| write_tty(w, results, errors, opts))
+}
+
+/// [`render_tty`], written finding by finding.
+pub fn write_tty(
+    w: &mut dyn std::io::Write,
+    results: &[FileResult],
+    errors: &[FileError],
+    opts: &TtyOptions,
+) -> std::io::Result<()> {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -51,7 +61,7 @@ pub fn render_tty(results: &[FileResult], errors: &[FileError], opts: &TtyOption
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_break_words(false);
 
-    let mut out = String::new();
+    let mut out = super::Sink::new(w);
     for file in results {
         let mut with_newline = None;
         for d in &file.diagnostics {
@@ -89,7 +99,7 @@ pub fn render_tty(results: &[FileResult], errors: &[FileError], opts: &TtyOption
     }
     out.push_str(&summary(results, errors));
     out.push('\n');
-    out
+    out.finish()
 }
 
 /// `text` plus one `\n`, with its index.

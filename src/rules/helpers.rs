@@ -7,11 +7,17 @@ use crate::shell::{self, CommandKind};
 
 /// `["node", "server.js"]`, as a user would write it.
 pub fn exec_form(argv: &[String]) -> String {
-    let items: Vec<String> = argv
-        .iter()
-        .map(|a| serde_json::to_string(a).unwrap_or_default())
-        .collect();
-    format!("[{}]", items.join(", "))
+    // one buffer: a string per item would cost a 128-byte allocation each
+    let mut out: Vec<u8> = Vec::with_capacity(argv.iter().map(|a| a.len() + 4).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, a) in argv.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(b", ");
+        }
+        let _ = serde_json::to_writer(&mut out, a);
+    }
+    out.push(b']');
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// What a shell does with a `-c` string, per the measured facts.

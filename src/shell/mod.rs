@@ -293,7 +293,13 @@ pub fn c_string_execs_last(flavor: ShellFlavor, a: &Analysis) -> Option<bool> {
 /// (quotes removed, backslash escapes applied). `None` when the text needs a shell: variables,
 /// globs, operators, redirections, command substitution, here-docs, `~` or brace expansion,
 /// comments, newlines, a leading assignment or reserved word, unbalanced quotes.
+///
+/// Text over [`MAX_SHELL_TEXT`] bytes is not split (`None`), as it is not parsed either: a
+/// word list costs tens of bytes per word of text.
 pub fn plain_argv(text: &str) -> Option<Vec<String>> {
+    if text.len() > MAX_SHELL_TEXT {
+        return None;
+    }
     words::plain_argv(text)
 }
 
