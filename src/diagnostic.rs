@@ -110,5 +110,5 @@ pub struct Diagnostic {
     pub span: Span,
     /// Short text shown under the underlined span.
     pub label: Option<String>,
-    pub fix: Option<Fix>,
+    pub fix: Option<Box<Fix>>,
 }

@@ -320,14 +320,14 @@ mod tests {
             help: None,
             span: Span::new(s, e),
             label: None,
-            fix: Some(Fix {
+            fix: Some(Box::new(Fix {
                 applicability: Applicability::Safe,
                 edits: vec![Edit {
                     span: Span::new(s, e),
                     replacement: r.into(),
                     file: None,
                 }],
-            }),
+            })),
         };
         let src = "abcdefgh";
         let diags = vec![

@@ -556,7 +556,10 @@ fn lint(req: LintRequest) -> ExitCode {
             if let Err(e) = write(&mut out)
                 && e.kind() != std::io::ErrorKind::BrokenPipe
             {
-                eprintln!("error: cannot write the report: {}", dsig::read::io_message(&e));
+                eprintln!(
+                    "error: cannot write the report: {}",
+                    dsig::read::io_message(&e)
+                );
                 return ExitCode::from(2);
             }
         }

@@ -124,18 +124,21 @@ pub fn apply(
             None => true,
         },
     );
-    out.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+    crate::rules::sort(&mut out);
     out
 }
 
-/// Drop the findings some pragma covers, marking what was used.
+/// Drop the findings some pragma covers, marking what was used (in place:
+/// a file with many findings is not copied).
 fn suppress(
     lines: &LineIndex,
     pragmas: &mut [Pragma],
-    diagnostics: Vec<Diagnostic>,
+    mut diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::with_capacity(diagnostics.len());
-    for d in diagnostics {
+    if pragmas.is_empty() {
+        return diagnostics;
+    }
+    diagnostics.retain(|d| {
         let line = lines.line_of(d.span.start) + 1;
         let mut hidden = false;
         for p in pragmas.iter_mut().filter(|p| p.covers(line)) {
@@ -144,11 +147,9 @@ fn suppress(
                 hidden = true;
             }
         }
-        if !hidden {
-            out.push(d);
-        }
-    }
-    out
+        !hidden
+    });
+    diagnostics
 }
 
 /// The text of 1-based `line`, without its line break.
@@ -422,10 +423,10 @@ fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> 
                 file: None,
             }
         };
-        d.fix = Some(Fix {
+        d.fix = Some(Box::new(Fix {
             applicability,
             edits: vec![edit],
-        });
+        }));
         out.push(d);
     }
     out

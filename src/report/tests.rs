@@ -49,14 +49,14 @@ pub(super) fn fixture() -> (Vec<FileResult>, Vec<FileError>) {
                 help: Some("write `exec npm start`".into()),
                 span: npm,
                 label: Some("not the main process".into()),
-                fix: Some(Fix {
+                fix: Some(Box::new(Fix {
                     applicability: Applicability::Safe,
                     edits: vec![Edit {
                         span: Span::new(npm.start, npm.start),
                         replacement: "exec ".into(),
                         file: None,
                     }],
-                }),
+                })),
             },
             Diagnostic {
                 code: "DSIG010",
@@ -83,14 +83,14 @@ pub(super) fn fixture() -> (Vec<FileResult>, Vec<FileError>) {
                 help: Some("write STOPSIGNAL SIGTERM".into()),
                 span: sig,
                 label: Some("uncatchable".into()),
-                fix: Some(Fix {
+                fix: Some(Box::new(Fix {
                     applicability: Applicability::Unsafe,
                     edits: vec![Edit {
                         span: sig,
                         replacement: "SIGTERM".into(),
                         file: None,
                     }],
-                }),
+                })),
             },
             Diagnostic {
                 code: "DSIG010",

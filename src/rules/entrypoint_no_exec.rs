@@ -146,7 +146,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 None => format!("exec {}", site.text),
             };
             d.help = Some(format!("write `{fixed}` on line {} of {rel}", site.line));
-            d.fix = script_fix(cx, rel, site);
+            d.fix = (script_fix(cx, rel, site)).map(Box::new);
             out.push(d);
         }
     }

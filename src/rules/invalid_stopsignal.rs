@@ -172,14 +172,14 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                             // a misspelt name: the signal it was meant to be
                             Some(name) if w.value == value => {
                                 d.help = Some(format!("did you mean `STOPSIGNAL {name}`?"));
-                                d.fix = Some(Fix {
+                                d.fix = Some(Box::new(Fix {
                                     applicability: Applicability::Unsafe,
                                     edits: vec![Edit {
                                         span: w.span,
                                         replacement: name,
                                         file: None,
                                     }],
-                                });
+                                }));
                             }
                             _ => {
                                 d.help = Some("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`".into());

@@ -71,14 +71,14 @@ fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
                 return;
             }
             if cx.src.get(text.span.start..text.span.end) == Some(text.value.as_str()) {
-                d.fix = Some(Fix {
+                d.fix = Some(Box::new(Fix {
                     applicability: Applicability::Safe,
                     edits: vec![Edit {
                         span: text.span,
                         replacement: json,
                         file: None,
                     }],
-                });
+                }));
             }
         }
         None => {

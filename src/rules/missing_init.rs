@@ -81,7 +81,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         Some((install, path)) => {
             let mut ep = vec![path.to_string(), "--".to_string()];
             ep.extend(existing);
-            d.fix = fix(cx, launch, install, &ep);
+            d.fix = (fix(cx, launch, install, &ep)).map(Box::new);
             format!(
                 "add an init: `{install}` and `ENTRYPOINT {}`; or run with `docker run --init` (compose: `init: true`)",
                 helpers::exec_form(&ep)

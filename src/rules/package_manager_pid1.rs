@@ -157,14 +157,14 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 && hop.origin == *origin
                 && chain.hops[..i].iter().all(|h| h.origin != *origin)
             {
-                d.fix = Some(Fix {
+                d.fix = Some(Box::new(Fix {
                     applicability: Applicability::Unsafe,
                     edits: vec![Edit {
                         span: *span,
                         replacement: json,
                         file: None,
                     }],
-                });
+                }));
             }
         }
         (_, Some(s), Some(t)) => {

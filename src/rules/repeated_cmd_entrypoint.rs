@@ -48,14 +48,14 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 let only_this = cx.src[start..inst.span.start].trim().is_empty()
                     && cx.src[inst.span.end..end].trim().is_empty();
                 if only_this && inst.heredocs.is_empty() {
-                    d.fix = Some(Fix {
+                    d.fix = Some(Box::new(Fix {
                         applicability: Applicability::Safe,
                         edits: vec![Edit {
                             span: Span::new(start, end),
                             replacement: String::new(),
                             file: None,
                         }],
-                    });
+                    }));
                 }
                 out.push(d);
             }

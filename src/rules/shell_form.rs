@@ -40,7 +40,7 @@ pub fn finding(
     let mut d = rule.diag(j.severity, cx.span_of(&setting.origin), j.message);
     d.label = Some(format!("runs as `/bin/sh -c` ({})", j.run.kind.display()));
     d.help = Some(j.help);
-    d.fix = j.fix;
+    d.fix = (j.fix).map(Box::new);
     vec![d]
 }
 

@@ -107,10 +107,11 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 })
         }
     };
-    d.fix = edit.map(|e| Fix {
+    d.fix = (edit.map(|e| Fix {
         applicability: Applicability::Unsafe,
         edits: vec![e],
-    });
+    }))
+    .map(Box::new);
     vec![d]
 }
 

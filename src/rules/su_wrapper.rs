@@ -64,7 +64,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         d.help = Some(format!(
             "drop privileges with a tool that execs: `exec gosu {user} <command>`, `exec su-exec {user} <command>` or `exec setpriv --reuid={user} --regid={user} --init-groups <command>`; or set `USER {user}` in the Dockerfile"
         ));
-        d.fix = setpriv_fix(cx, i, &user);
+        d.fix = (setpriv_fix(cx, i, &user)).map(Box::new);
         out.push(d);
     }
     out
