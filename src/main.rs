@@ -14,6 +14,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
+/// A line on standard error, control characters escaped (paths and
+/// messages may come from the files read).
+macro_rules! say {
+    ($($t:tt)*) => {
+        eprintln!("{}", dsig::read::escape(&format!($($t)*)))
+    };
+}
+
 #[derive(Parser)]
 #[command(
     name = "dsig",
@@ -186,7 +194,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => {
-                eprintln!("error: no rule {code:?} (see `dsig rules`)");
+                say!("error: no rule {code:?} (see `dsig rules`)");
                 ExitCode::from(2)
             }
         },
@@ -201,7 +209,7 @@ fn main() -> ExitCode {
                 .render(&mut out)
                 .is_err()
             {
-                eprintln!("error: could not render the man page");
+                say!("error: could not render the man page");
                 return ExitCode::from(2);
             }
             let _ = std::io::stdout().write_all(&out);
@@ -352,7 +360,7 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
                     let others = match fix::external_changes(&f.external) {
                         Ok(o) => o,
                         Err(why) => {
-                            eprintln!("{name}: {why}");
+                            say!("{name}: {why}");
                             Vec::new()
                         }
                     };
@@ -417,14 +425,14 @@ fn lint(req: LintRequest) -> ExitCode {
     let mut source = match req.config.source() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return ExitCode::from(2);
         }
     };
     let docs = match dsig::docs::base_url(std::env::var(dsig::docs::DOCS_URL_ENV).ok().as_deref()) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return ExitCode::from(2);
         }
     };
@@ -450,7 +458,7 @@ fn lint(req: LintRequest) -> ExitCode {
     }
     if !source.errors().is_empty() {
         for e in source.errors() {
-            eprintln!("error: {e}");
+            say!("error: {e}");
         }
         return ExitCode::from(2);
     }
@@ -472,7 +480,7 @@ fn lint(req: LintRequest) -> ExitCode {
                         fixes += n;
                         fixed_files += 1;
                     }
-                    Some(Err(why)) => eprintln!("{}: {why}", o.result.path),
+                    Some(Err(why)) => say!("{}: {why}", o.result.path),
                     _ => {}
                 }
                 results.push(o.result);
@@ -486,7 +494,7 @@ fn lint(req: LintRequest) -> ExitCode {
         let _ = out.write_all(diffs.as_bytes());
         let _ = out.flush();
         for e in &errors {
-            eprintln!("error: {}: {}", e.path, e.message);
+            say!("error: {}: {}", e.path, e.message);
         }
         return if !errors.is_empty() {
             ExitCode::from(2)
@@ -497,7 +505,7 @@ fn lint(req: LintRequest) -> ExitCode {
         };
     }
     if req.fix {
-        eprintln!(
+        say!(
             "fixed {fixes} finding{} in {fixed_files} file{}",
             if fixes == 1 { "" } else { "s" },
             if fixed_files == 1 { "" } else { "s" }
@@ -543,7 +551,7 @@ fn lint(req: LintRequest) -> ExitCode {
         Some(path) => {
             let written = std::fs::File::create(path).and_then(|mut f| write(&mut f));
             if let Err(e) = written {
-                eprintln!(
+                say!(
                     "error: {}: cannot write the report: {}",
                     path.display(),
                     dsig::read::io_message(&e)
@@ -556,7 +564,7 @@ fn lint(req: LintRequest) -> ExitCode {
             if let Err(e) = write(&mut out)
                 && e.kind() != std::io::ErrorKind::BrokenPipe
             {
-                eprintln!(
+                say!(
                     "error: cannot write the report: {}",
                     dsig::read::io_message(&e)
                 );
@@ -567,7 +575,7 @@ fn lint(req: LintRequest) -> ExitCode {
     if !(format == Format::Tty && to_terminal) {
         // file errors always reach the terminal: one line each on stderr
         for e in &errors {
-            eprintln!("error: {}: {}", e.path, e.message);
+            say!("error: {}: {}", e.path, e.message);
         }
     }
     if !errors.is_empty() {
@@ -596,7 +604,7 @@ fn ps(
     let mut source = match config.source() {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            say!("error: {e}");
             return ExitCode::from(2);
         }
     };
@@ -618,13 +626,13 @@ fn ps(
     let text = match text {
         Ok(t) => t,
         Err(m) => {
-            eprintln!("error: {path}: {m}");
+            say!("error: {path}: {m}");
             return ExitCode::from(2);
         }
     };
     let cfg = source.for_dir(dir.as_deref().unwrap_or(Path::new(".")));
     if let Some(e) = source.errors().first() {
-        eprintln!("error: {e}");
+        say!("error: {e}");
         return ExitCode::from(2);
     }
     let mut opts = options(cfg.as_deref(), &target, context.or(dir), false);
@@ -633,12 +641,12 @@ fn ps(
     let linted = match lint_source(&text, &opts) {
         Ok(l) => l,
         Err(m) => {
-            eprintln!("error: {path}: {m}");
+            say!("error: {path}: {m}");
             return ExitCode::from(2);
         }
     };
     let (Some(launch), Some(chain)) = (&linted.launch, &linted.chain) else {
-        eprintln!("error: {path}: no build stage (no FROM instruction)");
+        say!("error: {path}: no build stage (no FROM instruction)");
         return ExitCode::from(2);
     };
     let stage_name = linted.stages[launch.stage].name.as_deref();
@@ -647,9 +655,12 @@ fn ps(
             let v = report::tree::render_json(&path, launch, chain);
             println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
         }
+        // control characters of the files read are shown escaped
         _ => print!(
             "{}",
-            report::tree::render_text(&path, launch, stage_name, chain)
+            dsig::read::escape_keep_lines(&report::tree::render_text(
+                &path, launch, stage_name, chain
+            ))
         ),
     }
     ExitCode::SUCCESS

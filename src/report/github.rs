@@ -10,11 +10,22 @@ use super::json::range;
 use super::{FileError, FileResult};
 use crate::diagnostic::Severity;
 
-/// Escapes a command's message.
+/// Escapes a command's message; other control characters (which the job
+/// log would interpret: colors, cursor moves) are shown as `\e`, `\u{7}`.
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\r' => out.push_str("%0D"),
+            '\n' => out.push_str("%0A"),
+            c if crate::read::needs_escape(c) => {
+                out.push_str(&crate::read::escape(c.encode_utf8(&mut [0; 4])))
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Escapes a command property's value.

@@ -206,12 +206,19 @@ pub fn fingerprints(file: &FileResult) -> Vec<String> {
         .iter()
         .map(|d| {
             let text = covered_lines(file, d.span);
-            let words: Vec<&str> = text.split_whitespace().collect();
-            let base = fnv1a(
-                [d.code, file.repo_path(), &words.join(" ")]
-                    .join("\0")
-                    .as_bytes(),
-            );
+            // code, path and the words of the lines, hashed as they are read
+            let mut h = Fnv::new();
+            h.write(d.code.as_bytes());
+            h.write(b"\0");
+            h.write(file.repo_path().as_bytes());
+            h.write(b"\0");
+            for (i, w) in text.split_whitespace().enumerate() {
+                if i > 0 {
+                    h.write(b" ");
+                }
+                h.write(w.as_bytes());
+            }
+            let base = h.0;
             let n = match seen.get_mut(&base) {
                 Some(n) => {
                     *n += 1;
@@ -245,13 +252,25 @@ fn covered_lines(file: &FileResult, span: crate::diagnostic::Span) -> &str {
 }
 
 /// 64-bit FNV-1a: small, and the same on every platform and version.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+struct Fnv(u64);
+
+impl Fnv {
+    fn new() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
     }
-    h
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h = Fnv::new();
+    h.write(bytes);
+    h.0
 }
 
 /// A file that could not be read or linted.

@@ -11,6 +11,73 @@ use miette::{
 use super::{FileError, FileResult, summary};
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::lines::{LineIndex, floor_char_boundary};
+use crate::read::{escape, escape_keep_lines};
+
+/// Longest part of a source line shown (bytes); the rest is cut with `…`.
+pub const MAX_LINE_SHOWN: usize = 1000;
+
+/// Characters of a source line shown escaped (a tab is shown as it is).
+fn shown_escaped(c: char) -> bool {
+    c != '\t' && crate::read::needs_escape(c)
+}
+
+/// A line of a fix's diff as shown: cut at [`MAX_LINE_SHOWN`] bytes.
+fn diff_line(l: &str) -> &str {
+    let l = l.trim_end_matches('\r');
+    &l[..floor_char_boundary(l, l.len().min(MAX_LINE_SHOWN))]
+}
+
+/// The lines around `span` as they can be shown, when the file's own text
+/// cannot be: a line longer than [`MAX_LINE_SHOWN`] or a control character
+/// (which would move the cursor, clear the screen or set the terminal's
+/// title). Gives the text, the 0-based number of its first line in the file,
+/// and the span within it. `None`: the lines can be shown as they are.
+fn view(text: &str, lines: &LineIndex, span: Span) -> Option<(String, usize, Span)> {
+    let first = lines.line_of(span.start).saturating_sub(1);
+    let last = (lines.line_of(span.end) + 1).min(lines.line_count().saturating_sub(1));
+    let from = lines.line_start(first);
+    let to = lines.line_start(last + 1).min(text.len());
+    let window = &text[from..to];
+    let plain = window
+        .split('\n')
+        .all(|l| l.len() <= MAX_LINE_SHOWN && !l.trim_end_matches('\r').chars().any(shown_escaped));
+    if plain {
+        return None;
+    }
+    let mut out = String::with_capacity(window.len().min(8 * MAX_LINE_SHOWN));
+    let (mut start, mut end) = (0, 0);
+    let mut at = from;
+    for l in window.split_inclusive('\n') {
+        let body = l.trim_end_matches('\n').trim_end_matches('\r');
+        let cut = floor_char_boundary(body, body.len().min(MAX_LINE_SHOWN));
+        // where offsets of this line land in the view
+        let place = |off: usize, out: &String| -> Option<usize> {
+            if off < at || off > at + l.len() {
+                return None;
+            }
+            let col = (off - at).min(cut);
+            Some(out.len() + escape_keep_lines(&body[..floor_char_boundary(body, col)]).len())
+        };
+        if let Some(p) = place(span.start, &out) {
+            start = p;
+        }
+        if let Some(p) = place(span.end, &out) {
+            end = p;
+        }
+        out.push_str(&escape_keep_lines(&body[..cut]));
+        if cut < body.len() {
+            out.push('…');
+            if span.end > at + cut && span.end <= at + l.len() {
+                end = out.len();
+            }
+        }
+        if l.ends_with('\n') {
+            out.push('\n');
+        }
+        at += l.len();
+    }
+    Some((out, first, Span::new(start, end.max(start))))
+}
 
 /// How the terminal report looks. The caller decides; the renderer never
 /// looks at the environment.
@@ -66,36 +133,55 @@ pub fn write_tty(
         let mut with_newline = None;
         for d in &file.diagnostics {
             let span = clamp(&file.source, d.span);
-            let (text, lines) = if span.is_empty() && span.start == file.source.len() {
-                with_newline
-                    .get_or_insert_with(|| newline_appended(&file.source))
-                    .clone()
-            } else {
-                (file.source.clone(), file.lines.clone())
-            };
             let (line, col) = file.lines.line_col(&file.source, span.start);
+            let name = format!("{}:{line}:{col}", escape(&file.path));
+            let (source, span) = match view(&file.source, &file.lines, span) {
+                // lines too long to show, or control characters: a copy of
+                // the lines around the finding, cut and escaped
+                Some((text, first_line, span)) => {
+                    let lines = Arc::new(LineIndex::new(&text));
+                    let source = IndexedSource::new(name, text.into(), lines);
+                    (source.starting_at_line(first_line), span)
+                }
+                None => {
+                    let (text, lines) = if span.is_empty() && span.start == file.source.len() {
+                        with_newline
+                            .get_or_insert_with(|| newline_appended(&file.source))
+                            .clone()
+                    } else {
+                        (file.source.clone(), file.lines.clone())
+                    };
+                    (IndexedSource::new(name, text, lines), span)
+                }
+            };
             let finding = Finding {
                 diagnostic: d,
-                help: help_with_fix(d, &file.source),
+                message: escape(&d.message),
+                label: d.label.as_deref().map(escape),
+                help: help_with_fix(d, &file.source).map(|h| escape_keep_lines(&h)),
                 span,
                 header: format!("{}[{}] {}", d.severity.as_str(), d.code, d.name),
                 url: (opts.rules_url)(d.code),
-                source: IndexedSource::new(format!("{}:{line}:{col}", file.path), text, lines),
+                source,
             };
             if handler.render_report(&mut out, &finding).is_err() {
                 // Only reachable if a span cannot be read; keep the finding.
                 out.push_str(&format!(
                     "{}: {}:{line}:{col}: {}\n",
                     d.severity.as_str(),
-                    file.path,
-                    d.message
+                    escape(&file.path),
+                    finding.message
                 ));
             }
             out.push('\n');
         }
     }
     for e in errors {
-        out.push_str(&format!("error: {}: {}\n", e.path, e.message));
+        out.push_str(&format!(
+            "error: {}: {}\n",
+            escape(&e.path),
+            escape(&e.message)
+        ));
     }
     out.push_str(&summary(results, errors));
     out.push('\n');
@@ -176,10 +262,16 @@ fn help_with_fix(d: &Diagnostic, text: &str) -> Option<String> {
     let mut out = d.help.clone().unwrap_or_default();
     out.push_str(&format!("\nfix ({how}):"));
     for l in old.lines() {
-        out.push_str(&format!("\n- {}", l.trim_end_matches('\r')));
+        out.push_str(&format!("\n- {}", diff_line(l)));
+        if diff_line(l).len() < l.trim_end_matches('\r').len() {
+            out.push('…');
+        }
     }
     for l in new.lines() {
-        out.push_str(&format!("\n+ {}", l.trim_end_matches('\r')));
+        out.push_str(&format!("\n+ {}", diff_line(l)));
+        if diff_line(l).len() < l.trim_end_matches('\r').len() {
+            out.push('…');
+        }
     }
     Some(out)
 }
@@ -196,6 +288,9 @@ fn clamp(text: &str, span: Span) -> Span {
 #[derive(Debug)]
 struct Finding<'a> {
     diagnostic: &'a Diagnostic,
+    /// The message and label, control characters escaped.
+    message: String,
+    label: Option<String>,
     /// The help text, followed by the fix as a small diff.
     help: Option<String>,
     span: Span,
@@ -206,7 +301,7 @@ struct Finding<'a> {
 
 impl fmt::Display for Finding<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diagnostic.message)
+        f.write_str(&self.message)
     }
 }
 
@@ -241,7 +336,7 @@ impl miette::Diagnostic for Finding<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let label = LabeledSpan::new_primary_with_span(
-            self.diagnostic.label.clone(),
+            self.label.clone(),
             SourceSpan::new(self.span.start.into(), self.span.len()),
         );
         Some(Box::new(std::iter::once(label)))
@@ -265,6 +360,8 @@ pub struct IndexedSource {
     name: String,
     text: Arc<str>,
     lines: Arc<LineIndex>,
+    /// The 0-based line of the file the text starts at.
+    first_line: usize,
 }
 
 /// Where a read lands: the byte range of the returned data, the 0-based line
@@ -286,7 +383,14 @@ impl IndexedSource {
             name: name.into(),
             text,
             lines,
+            first_line: 0,
         }
+    }
+
+    /// The text is the part of a file that starts at 0-based `line`.
+    pub fn starting_at_line(mut self, line: usize) -> Self {
+        self.first_line = line;
+        self
     }
 
     /// The name shown in the snippet header.
@@ -380,9 +484,9 @@ impl SourceCode for IndexedSource {
             self.name.clone(),
             &self.text.as_bytes()[w.start..w.end],
             SourceSpan::new(w.start.into(), w.end - w.start),
-            w.line,
+            w.line + self.first_line,
             w.column,
-            w.line_count,
+            w.line_count + self.first_line,
         )))
     }
 }

@@ -5,6 +5,15 @@ use crate::model::base_images::ShellKind;
 use crate::model::chain::flavor;
 use crate::shell::{self, CommandKind};
 
+/// Longest command text quoted in a message or help (characters).
+pub const MAX_SHOWN: usize = 200;
+
+/// Command text as a message quotes it: at most [`MAX_SHOWN`] characters,
+/// control characters escaped (the fix itself carries the whole text).
+pub fn shown(text: &str) -> String {
+    crate::read::excerpt(text, MAX_SHOWN)
+}
+
 /// `["node", "server.js"]`, as a user would write it.
 pub fn exec_form(argv: &[String]) -> String {
     // one buffer: a string per item would cost a 128-byte allocation each
@@ -117,7 +126,8 @@ pub fn shell_run(kind: ShellKind, text: &str) -> ShellRun {
 pub fn why_shell_stays(r: &ShellRun) -> String {
     if let Some(after) = &r.after {
         return format!(
-            "`{after}` follows {}, so the shell must stay to run it",
+            "`{}` follows {}, so the shell must stay to run it",
+            shown(after),
             r.app
         );
     }

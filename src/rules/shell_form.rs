@@ -138,9 +138,11 @@ pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judge
                 Severity::Warning,
                 format!(
                     "{keyword} is shell form: whether {shell_name} replaces itself with `{}` has not been measured, so {app} may never see SIGTERM",
-                    run.main_span
-                        .map(|(s, e)| text.value[s..e].to_string())
-                        .unwrap_or_else(|| text.value.clone())
+                    helpers::shown(
+                        run.main_span
+                            .map(|(s, e)| &text.value[s..e])
+                            .unwrap_or(&text.value)
+                    )
                 ),
             ),
         },
@@ -192,7 +194,10 @@ fn replacement(
                 file: None,
             }],
         });
-        return (format!("use exec form: `{keyword} {json}`"), fix);
+        return (
+            format!("use exec form: `{keyword} {}`", helpers::shown(&json)),
+            fix,
+        );
     }
     if let (Some((s, _)), None, false, false) =
         (run.main_span, &run.after, run.pipeline, run.explicit_exec)
@@ -215,7 +220,10 @@ fn replacement(
                 }],
             });
             return (
-                format!("put `exec` in front of the main command: `{keyword} {fixed}`"),
+                format!(
+                    "put `exec` in front of the main command: `{keyword} {}`",
+                    helpers::shown(&fixed)
+                ),
                 fix,
             );
         }
@@ -227,7 +235,7 @@ fn replacement(
                 format!(
                     "a pipeline keeps the shell in front of {}: let Docker collect the output instead and use exec form: `{keyword} {}`",
                     run.app,
-                    helpers::exec_form(&argv)
+                    helpers::shown(&helpers::exec_form(&argv))
                 ),
                 None,
             );
@@ -236,9 +244,10 @@ fn replacement(
     if let (Some(argv), Some(after)) = (&run.main_argv, &run.after) {
         return (
             format!(
-                "run {} directly and move `{after}` out of the launch command: `{keyword} {}`",
+                "run {} directly and move `{}` out of the launch command: `{keyword} {}`",
                 run.app,
-                helpers::exec_form(argv)
+                helpers::shown(after),
+                helpers::shown(&helpers::exec_form(argv))
             ),
             None,
         );
@@ -246,7 +255,11 @@ fn replacement(
     (
         format!(
             "use exec form, e.g. `{keyword} {}`, with `exec` in front of the command that must receive the signals",
-            helpers::exec_form(&["/bin/sh".into(), "-c".into(), format!("exec {}", text)])
+            helpers::shown(&helpers::exec_form(&[
+                "/bin/sh".into(),
+                "-c".into(),
+                format!("exec {}", text)
+            ]))
         ),
         None,
     )

@@ -309,6 +309,10 @@ pub fn plain_argv(text: &str) -> Option<Vec<String>> {
 /// The model and the rules both ask about the same CMD/ENTRYPOINT text, so
 /// the last analysis of each thread is kept and reused for the same text.
 pub fn analyze(text: &str) -> Analysis {
+    if text.len() > MAX_SHELL_TEXT {
+        // not parsed: nothing worth keeping a copy of the text for
+        return analyze_uncached(text);
+    }
     thread_local! {
         static LAST: RefCell<Option<(String, Analysis)>> = const { RefCell::new(None) };
     }
