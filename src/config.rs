@@ -314,24 +314,31 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    pub fn new(path: PathBuf, config: Config) -> Loaded {
+    /// `Err` when the `exclude` globs cannot be compiled together (each
+    /// one is checked as it is read; together they may exceed the matcher's
+    /// size limit).
+    pub fn new(path: PathBuf, config: Config) -> Result<Loaded, String> {
         let dir = path
             .parent()
             .map(absolute)
             .unwrap_or_else(|| absolute(Path::new(".")));
         let mut b = GlobSetBuilder::new();
         for p in &config.exclude {
-            if let Ok(g) = glob(&p.0) {
-                b.add(g);
-            }
+            b.add(glob(&p.0)?);
         }
-        let exclude = b.build().unwrap_or_else(|_| GlobSet::empty());
-        Loaded {
+        let exclude = b.build().map_err(|e| {
+            format!(
+                "the {} exclude patterns are too large together for the matcher ({}): use fewer or simpler ones",
+                config.exclude.len(),
+                read::message(&e.to_string())
+            )
+        })?;
+        Ok(Loaded {
             path,
             dir,
             config,
             exclude,
-        }
+        })
     }
 
     /// Whether `path` (a file) is excluded: some glob matches its path
@@ -375,7 +382,7 @@ fn load_confined(path: &Path, root: Option<&Path>) -> Result<Loaded, ConfigError
     }
     .map_err(|e| err(e.to_string()))?;
     let config = parse(path, &text)?;
-    Ok(Loaded::new(path.to_path_buf(), config))
+    Loaded::new(path.to_path_buf(), config).map_err(err)
 }
 
 /// `path` made absolute against the current directory, without resolving
@@ -629,7 +636,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cfg =
             p("exclude: [\"legacy/**\", vendor, \"*.tmpl.Dockerfile\", \"./build/\"]\n").unwrap();
-        let l = Loaded::new(dir.path().join(".dsig.yaml"), cfg);
+        let l = Loaded::new(dir.path().join(".dsig.yaml"), cfg).unwrap();
         let ex = |rel: &str| l.excludes(&dir.path().join(rel));
         assert!(ex("legacy/Dockerfile"));
         assert!(ex("legacy/a/b/Dockerfile"));

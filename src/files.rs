@@ -43,14 +43,15 @@ pub fn discover(paths: &[String]) -> Vec<Input> {
                 message: io_message(&e),
             }),
             Ok(m) if m.is_dir() => {
-                let found = walk(path);
-                if found.is_empty() {
+                let (found, errors) = walk(path);
+                if found.is_empty() && errors.is_empty() {
                     out.push(Input::Error {
                         path: p.clone(),
                         message: "directory contains no Dockerfile (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)".into(),
                     });
                 }
                 out.extend(found.into_iter().map(Input::File));
+                out.extend(errors);
             }
             Ok(_) => out.push(Input::File(path.to_path_buf())),
         }
@@ -58,8 +59,12 @@ pub fn discover(paths: &[String]) -> Vec<Input> {
     out
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+/// The Dockerfiles under `dir`, and an error for each directory (or entry)
+/// that could not be read: a tree is never skipped in silence.
+fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Input>) {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
         .hidden(false)
         .require_git(false)
         .follow_links(false)
@@ -69,14 +74,52 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
                 && e.file_type().is_some_and(|t| t.is_dir())
                 && matches!(n.as_ref(), ".git" | "node_modules" | "target"))
         })
-        .build()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .filter(|e| is_dockerfile_name(&e.file_name().to_string_lossy()))
-        .map(|e| e.into_path())
-        .collect();
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(e) => {
+                if e.file_type().is_some_and(|t| t.is_file())
+                    && is_dockerfile_name(&e.file_name().to_string_lossy())
+                {
+                    found.push(e.into_path());
+                }
+            }
+            Err(e) => errors.extend(walk_error(dir, &e)),
+        }
+    }
     found.sort();
-    found
+    (found, errors)
+}
+
+/// A directory or entry the walk could not read, as an input error naming
+/// it. `None` for what is not about reading: a pattern of a `.gitignore` the
+/// `ignore` crate cannot parse leaves files to lint, which is no reason to
+/// fail the run.
+fn walk_error(dir: &Path, e: &ignore::Error) -> Option<Input> {
+    let mut path = None;
+    let mut cur = e;
+    // the error wraps its path and its cause in layers
+    let cause = loop {
+        match cur {
+            ignore::Error::WithPath { path: p, err } => {
+                path.get_or_insert_with(|| p.display().to_string());
+                cur = err;
+            }
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                cur = err;
+            }
+            ignore::Error::Io(e) => break io_message(e),
+            ignore::Error::Loop { child, .. } => {
+                path.get_or_insert_with(|| child.display().to_string());
+                break "symbolic links loop".to_string();
+            }
+            _ => return None,
+        }
+    };
+    Some(Input::Error {
+        path: path.unwrap_or_else(|| dir.display().to_string()),
+        message: format!("cannot be read: {cause}"),
+    })
 }
 
 fn io_message(e: &std::io::Error) -> String {

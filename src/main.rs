@@ -168,7 +168,63 @@ struct LintRequest {
     config: ConfigArgs,
 }
 
+// The last panic of this thread, kept by the hook for `guarded`, and
+// whether the thread is inside `guarded`.
+thread_local! {
+    static PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Panics inside [`guarded`] are kept quietly (they become one file's
+/// error); anywhere else they are reported as usual.
+fn install_panic_hook() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !GUARDED.with(|g| g.get()) {
+            return default(info);
+        }
+        let payload = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        PANIC.with(|p| {
+            *p.borrow_mut() = Some(format!("{}{at}", dsig::read::excerpt(&payload, 120)))
+        });
+    }));
+}
+
+/// Run one file's work so that a panic in it becomes that file's error:
+/// the other files are still linted and the report is still written.
+fn guarded<T>(path: &str, f: impl FnOnce() -> Result<T, FileError>) -> Result<T, FileError> {
+    GUARDED.with(|g| g.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(false));
+    r.unwrap_or_else(|_| {
+        let why = PANIC.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        Err(FileError {
+            path: path.to_string(),
+            message: format!("internal error, not linted (please report it): {why}"),
+        })
+    })
+}
+
+/// The path an input is reported under.
+fn input_name(input: &Input) -> String {
+    match input {
+        Input::File(p) => p.display().to_string(),
+        Input::Stdin => "-".into(),
+        Input::Error { path, .. } => path.clone(),
+    }
+}
+
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -302,6 +358,16 @@ struct Outcome {
 
 /// Read and lint one input.
 fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
+    // Fault injection for the tests of [`guarded`]: no input makes dsig
+    // panic, so the tests need a way to make one.
+    if let (Some(marker), Input::File(p)) = (std::env::var_os("DSIG_TEST_PANIC_ON"), &job.input)
+        && !marker.is_empty()
+        && p.as_os_str()
+            .to_string_lossy()
+            .contains(&*marker.to_string_lossy())
+    {
+        panic!("injected by DSIG_TEST_PANIC_ON");
+    }
     let (name, text, dir, repo) = match &job.input {
         Input::Error { path, message } => {
             return Err(FileError {
@@ -462,8 +528,10 @@ fn lint(req: LintRequest) -> ExitCode {
         }
         return ExitCode::from(2);
     }
-    let outcomes: Vec<Result<Outcome, FileError>> =
-        jobs.par_iter().map(|j| lint_input(j, &req)).collect();
+    let outcomes: Vec<Result<Outcome, FileError>> = jobs
+        .par_iter()
+        .map(|j| guarded(&input_name(&j.input), || lint_input(j, &req)))
+        .collect();
     let mut results = Vec::new();
     let mut levels = Vec::new();
     let mut errors = Vec::new();
@@ -638,10 +706,15 @@ fn ps(
     let mut opts = options(cfg.as_deref(), &target, context.or(dir), false);
     opts.dockerfile_path = (path != "-").then(|| PathBuf::from(&path));
     opts.compose = compose;
-    let linted = match lint_source(&text, &opts) {
+    let linted = match guarded(&path, || {
+        lint_source(&text, &opts).map_err(|message| FileError {
+            path: path.clone(),
+            message,
+        })
+    }) {
         Ok(l) => l,
-        Err(m) => {
-            say!("error: {path}: {m}");
+        Err(e) => {
+            say!("error: {path}: {}", e.message);
             return ExitCode::from(2);
         }
     };
