@@ -138,7 +138,17 @@ pub fn fix_source(src: &str, opts: &LintOptions, unsafe_fixes: bool) -> Result<F
         if next == text {
             break;
         }
-        // never keep a round that makes the file unreadable
+        // never keep a round that makes the file unreadable, to Docker or
+        // to dsig itself (a file over the size limit is not linted again)
+        if next.len() as u64 > crate::files::MAX_FILE {
+            if rounds == 0 {
+                return Err(format!(
+                    "not fixed: the fixed file would be larger than the {} limit",
+                    crate::read::human(crate::files::MAX_FILE)
+                ));
+            }
+            break;
+        }
         if !crate::parse::parse(&next).errors.is_empty() {
             break;
         }

@@ -15,100 +15,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
 /// A Dockerfile with exactly one finding (DSIG001 on line 2).
 const GOOD: &str = "FROM node:22\nCMD node server.js\n";
 
-struct Run {
-    out: Output,
-}
-
-impl Run {
-    fn code(&self) -> Option<i32> {
-        self.out.status.code()
-    }
-    fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.out.stdout).into_owned()
-    }
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.out.stderr).into_owned()
-    }
-    fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}\nstderr: {}", self.stdout(), self.stderr()))
-    }
-    /// The findings of one file: (code, line).
-    fn findings(&self, file: &str) -> Vec<(String, u64)> {
-        self.json()["diagnostics"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|d| d["file"] == file)
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap().to_string(),
-                    d["line"].as_u64().unwrap(),
-                )
-            })
-            .collect()
-    }
-    fn no_panic(&self) {
-        let err = self.stderr();
-        assert!(!err.contains("panicked"), "panic: {err}");
-        assert!(
-            self.code().is_some(),
-            "killed by a signal (crash or timeout): {err}"
-        );
-    }
-}
-
-/// Run dsig in `dir`, killing it (and failing the test) after 60 s.
-fn dsig(dir: &Path, args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dsig"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("DSIG_FORMAT")
-        .env_remove("DSIG_FAIL_LEVEL")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Drain the pipes on threads so a large report cannot block the child.
-    let mut so = child.stdout.take().unwrap();
-    let mut se = child.stderr.take().unwrap();
-    let t_out = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut so, &mut b).unwrap();
-        b
-    });
-    let t_err = std::thread::spawn(move || {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut se, &mut b).unwrap();
-        b
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            let _ = child.kill();
-            panic!("dsig {args:?} did not finish within 60 s (hang?)");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    Run {
-        out: Output {
-            status,
-            stdout: t_out.join().unwrap(),
-            stderr: t_err.join().unwrap(),
-        },
-    }
-}
+mod common;
+use common::{Run, dsig};
 
 struct Case {
     dir: tempfile::TempDir,
