@@ -15,6 +15,7 @@ grows linearly with SCALE (1, 2, 4, 8, ...):
   yaml-deep  .dsig.yaml with a block mapping nested 100×SCALE deep
   cmd        a Dockerfile whose CMD is `node x x x ...`, SCALE MiB in all
   findings   a Dockerfile with 12,500×SCALE findings (DSIG000 lines)
+  pragmas    12,500×SCALE ignore comments, each above a CMD it suppresses
 
 Deterministic: the same arguments always give the same bytes.
 """
@@ -100,7 +101,14 @@ def findings(d, scale):
     write(os.path.join(d, "Dockerfile"), "".join(out))
 
 
+def pragmas(d, scale):
+    out = ["FROM node:22\n"]
+    out += ["# dsig ignore=DSIG001\nCMD node x\n"] * (12_500 * scale)
+    write(os.path.join(d, "Dockerfile"), "".join(out))
+
+
 CASES = {
+    "pragmas": pragmas,
     "branching": branching,
     "bigfunc": bigfunc,
     "yaml-nest": yaml_nest,

@@ -17,10 +17,11 @@ while IFS= read -r -d '' f; do add "$f"; done < <(find "$root/testdata" -name '*
 if [ -d "$root/../shared/corpus/files" ]; then
     while IFS= read -r -d '' f; do add "$f"; done < <(find "$root/../shared/corpus/files" -name Dockerfile -type f -print0)
 fi
-# lint: the seed with its package.json after a NUL byte
-if [ -f "$root/testdata/seed/package.json" ]; then
-    { cat "$root/testdata/seed/Dockerfile"; printf '\0'; cat "$root/testdata/seed/package.json"; } > corpus/lint/seed-with-package-json
-fi
+# lint: Dockerfiles with their build context (package.json, entrypoint
+# scripts, compose file, .dsig.yaml) in the target's NUL-separated layout
+contexts=("$root/testdata")
+[ -d "$root/../shared/corpus/files" ] && contexts+=("$root/../shared/corpus/files")
+python3 seed_lint.py corpus/lint "${contexts[@]}"
 # shell: the CMD/ENTRYPOINT/RUN texts of the same files
 grep -hoE '^(CMD|ENTRYPOINT|RUN) .*' "$root"/testdata/rules/*/*/Dockerfile "$root"/../shared/corpus/files/*/Dockerfile 2>/dev/null |
     sed -E 's/^(CMD|ENTRYPOINT|RUN) //' | sort -u | head -20000 |

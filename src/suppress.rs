@@ -88,16 +88,6 @@ enum Target {
     Nothing,
 }
 
-impl Pragma {
-    fn covers(&self, line: usize) -> bool {
-        match self.target {
-            None => true,
-            Some(Target::Lines(a, b)) => (a..=b).contains(&line),
-            Some(Target::Nothing) => false,
-        }
-    }
-}
-
 /// Apply inline ignores, then the configured ignores and severities; add
 /// DSIG900 findings when asked. The result is sorted by span, then code.
 pub fn apply(
@@ -138,13 +128,45 @@ fn suppress(
     if pragmas.is_empty() {
         return diagnostics;
     }
+    // whole-file pragmas, and the others by the first line they cover, with
+    // the furthest line covered so far: a finding looks at the few pragmas
+    // whose lines can hold it, not at every pragma
+    let global: Vec<usize> = (0..pragmas.len())
+        .filter(|&i| pragmas[i].target.is_none())
+        .collect();
+    let mut ranged: Vec<(usize, usize, usize)> = pragmas
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p.target {
+            Some(Target::Lines(a, b)) => Some((a, b, i)),
+            _ => None,
+        })
+        .collect();
+    ranged.sort_unstable();
+    let mut reach = Vec::with_capacity(ranged.len());
+    let mut far = 0;
+    for r in &ranged {
+        far = far.max(r.1);
+        reach.push(far);
+    }
     diagnostics.retain(|d| {
         let line = lines.line_of(d.span.start) + 1;
         let mut hidden = false;
-        for p in pragmas.iter_mut().filter(|p| p.covers(line)) {
+        let mut hide = |p: &mut Pragma| {
             for e in p.entries.iter_mut().filter(|e| e.codes.contains(&d.code)) {
                 e.used = true;
                 hidden = true;
+            }
+        };
+        for &i in &global {
+            hide(&mut pragmas[i]);
+        }
+        let mut k = ranged.partition_point(|r| r.0 <= line);
+        while k > 0 && reach[k - 1] >= line {
+            k -= 1;
+            let (a, b, i) = ranged[k];
+            if a <= line && line <= b {
+                hide(&mut pragmas[i]);
             }
         }
         !hidden
@@ -164,26 +186,72 @@ fn is_blank_or_comment(text: &str) -> bool {
     t.is_empty() || t.starts_with('#')
 }
 
+/// Where the instructions and the lines of code are, to answer for each
+/// comment in logarithmic time (a file of many ignore comments stays linear).
+struct Layout {
+    /// First line, last line and keyword of each instruction, by first line.
+    instructions: Vec<(usize, usize, &'static str)>,
+    /// For each 1-based line, the first line at or after it that is neither
+    /// blank nor a comment (`count + 1` if none).
+    next_code: Vec<usize>,
+}
+
+impl Layout {
+    fn new(src: &str, df: &Dockerfile, lines: &LineIndex) -> Layout {
+        let mut instructions: Vec<(usize, usize, &'static str)> = df
+            .instructions
+            .iter()
+            .map(|i| (i.line, i.end_line, i.kind.name()))
+            .collect();
+        instructions.sort_by_key(|i| i.0);
+        let count = lines.line_count();
+        let mut next_code = vec![count + 1; count + 2];
+        for l in (1..=count).rev() {
+            next_code[l] = if is_blank_or_comment(line_text(src, lines, l)) {
+                next_code[l + 1]
+            } else {
+                l
+            };
+        }
+        Layout {
+            instructions,
+            next_code,
+        }
+    }
+
+    /// Whether `line` is inside an instruction, after its first line
+    /// (instructions do not overlap: only the last one starting above can).
+    fn inside(&self, line: usize) -> bool {
+        let before = self.instructions.partition_point(|i| i.0 < line);
+        before > 0 && line <= self.instructions[before - 1].1
+    }
+
+    /// The instruction starting on `line`: its last line and keyword.
+    fn starting(&self, line: usize) -> Option<(usize, &'static str)> {
+        let at = self.instructions.partition_point(|i| i.0 < line);
+        self.instructions
+            .get(at)
+            .filter(|i| i.0 == line)
+            .map(|i| (i.1, i.2))
+    }
+}
+
 /// What a comment on `line` applies to: the instruction (or line) after the
 /// comment and blank lines that follow it.
-fn target(src: &str, df: &Dockerfile, lines: &LineIndex, line: usize) -> Target {
-    if df
-        .instructions
-        .iter()
-        .any(|i| i.line < line && line <= i.end_line)
-    {
+fn target(layout: &Layout, line: usize) -> Target {
+    if layout.inside(line) {
         return Target::Nothing;
     }
-    let count = lines.line_count();
-    let mut next = line + 1;
-    while next <= count && is_blank_or_comment(line_text(src, lines, next)) {
-        next += 1;
-    }
-    if next > count {
+    let next = layout
+        .next_code
+        .get(line + 1)
+        .copied()
+        .unwrap_or(usize::MAX);
+    if next >= layout.next_code.len() - 1 {
         return Target::Nothing;
     }
-    match df.instructions.iter().find(|i| i.line == next) {
-        Some(i) => Target::Lines(i.line, i.end_line),
+    match layout.starting(next) {
+        Some((end, _)) => Target::Lines(next, end),
         None => Target::Lines(next, next),
     }
 }
@@ -191,6 +259,7 @@ fn target(src: &str, df: &Dockerfile, lines: &LineIndex, line: usize) -> Target 
 /// Every ignore comment and `check` directive of the file.
 fn pragmas(src: &str, df: &Dockerfile, lines: &LineIndex) -> Vec<Pragma> {
     let mut out = Vec::new();
+    let mut layout: Option<Layout> = None;
     for c in &df.comments {
         let raw = &src[c.span.start.min(src.len())..c.span.end.min(src.len())];
         let Some(parsed) = parse_comment(raw) else {
@@ -211,7 +280,12 @@ fn pragmas(src: &str, df: &Dockerfile, lines: &LineIndex) -> Vec<Pragma> {
             .collect();
         out.push(Pragma {
             tool: parsed.tool,
-            target: (!parsed.global).then(|| target(src, df, lines, c.line)),
+            target: (!parsed.global).then(|| {
+                target(
+                    layout.get_or_insert_with(|| Layout::new(src, df, lines)),
+                    c.line,
+                )
+            }),
             span: c.span,
             line: c.line,
             list,
@@ -339,6 +413,7 @@ fn parse_comment(raw: &str) -> Option<Parsed<'_>> {
 fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> Vec<Diagnostic> {
     let first_instruction = df.instructions.first().map(|i| i.line);
     let mut out = Vec::new();
+    let mut layout: Option<Layout> = None;
     for p in pragmas.iter().filter(|p| p.tool == Tool::Dsig) {
         let idle: Vec<&Entry> = p
             .entries
@@ -374,11 +449,10 @@ fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> 
                     "no instruction starts right below this comment".to_string()
                 }
                 Some(Target::Lines(a, _)) => {
-                    let inst = df
-                        .instructions
-                        .iter()
-                        .find(|i| i.line == a)
-                        .map(|i| i.kind.name())
+                    let inst = layout
+                        .get_or_insert_with(|| Layout::new(src, df, lines))
+                        .starting(a)
+                        .map(|(_, k)| k)
                         .unwrap_or("line");
                     format!("no {what} finding starts in the {inst} on line {a}")
                 }

@@ -298,6 +298,38 @@ fn a_hundred_thousand_findings_in_sarif() {
 }
 
 #[test]
+fn many_ignore_comments_are_matched_in_linear_time() {
+    // 30,000 ignore comments, each above a CMD, and 30,000 in a row above
+    // one instruction (100,000 pairs took 31 s, quadratic)
+    let r = Repo::new();
+    let mut text = String::from("FROM node:22\n");
+    for _ in 0..30_000 {
+        text.push_str("# dsig ignore=DSIG001\nCMD node x\n");
+    }
+    r.write("pairs/Dockerfile", &text);
+    let mut text = String::from("FROM node:22\n");
+    for _ in 0..30_000 {
+        text.push_str("# dsig ignore=DSIG005\n");
+    }
+    text.push_str("CMD node x\n");
+    r.write("block/Dockerfile", &text);
+    let run = r.dsig(&[
+        "lint",
+        "--format",
+        "json",
+        "--warn-unused-ignores",
+        "pairs/Dockerfile",
+        "block/Dockerfile",
+    ]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr());
+    let pairs = run.findings("pairs/Dockerfile");
+    assert!(pairs.iter().all(|(c, _)| c != "DSIG001"), "all suppressed");
+    let block = run.findings("block/Dockerfile");
+    assert!(block.iter().all(|(c, _)| c != "DSIG005"), "{block:?}");
+    assert!(block.iter().any(|(c, _)| c == "DSIG001"), "{block:?}");
+}
+
+#[test]
 fn many_large_exclude_globs_are_an_error_not_dropped() {
     let r = Repo::new();
     // 200 patterns of 1,600 characters: each is valid, together too large
