@@ -66,7 +66,9 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
     } else {
         let service = match &opts.dockerfile_path {
             Some(p) => {
-                crate::compose::services_for(p, opts.compose.as_deref(), opts.context.as_deref())?
+                // one line, quoting at most a short excerpt of the compose file
+                crate::compose::services_for(p, opts.compose.as_deref(), opts.context.as_deref())
+                    .map_err(|e| crate::read::message(&e))?
                     .and_then(|f| {
                         let path = f.path.clone();
                         f.services.into_iter().next().map(|s| (path, s))
