@@ -10,6 +10,9 @@ pub const MAX_CONTEXT_FILE: u64 = 1024 * 1024;
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     pub dir: Option<PathBuf>,
+    /// Files as they would be after a fix, by real path: read instead of
+    /// the disk (a fix is checked on the model rebuilt with them).
+    pub overlay: std::sync::Arc<std::collections::HashMap<PathBuf, String>>,
 }
 
 /// `package.json` as far as the launch chain needs it.
@@ -32,7 +35,10 @@ impl PackageJson {
 
 impl Context {
     pub fn new(dir: Option<PathBuf>) -> Self {
-        Context { dir }
+        Context {
+            dir,
+            overlay: Default::default(),
+        }
     }
 
     /// Read a file inside the context, refusing paths that leave it.
@@ -44,6 +50,12 @@ impl Context {
             .any(|c| matches!(c, std::path::Component::ParentDir))
         {
             return None;
+        }
+        if !self.overlay.is_empty()
+            && let Ok(real) = crate::read::inside(&dir.join(rel), dir)
+            && let Some(text) = self.overlay.get(&real)
+        {
+            return Some(text.clone());
         }
         crate::read::text_inside(&dir.join(rel), dir, MAX_CONTEXT_FILE).ok()
     }

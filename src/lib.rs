@@ -16,6 +16,7 @@ pub mod lines;
 pub mod lint;
 pub mod model;
 pub mod parse;
+pub mod prove;
 pub mod read;
 pub mod report;
 pub mod rules;

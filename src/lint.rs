@@ -25,6 +25,12 @@ pub struct LintOptions {
     pub runtime_init: Option<String>,
     /// Inline ignores, configured ignores and severities.
     pub filter: crate::suppress::Filter,
+    /// Context files as a fix would leave them (by real path), read
+    /// instead of the disk.
+    pub overlay: std::sync::Arc<std::collections::HashMap<PathBuf, String>>,
+    /// Offer fixes without checking them on the rebuilt model (set while
+    /// a fix is being checked).
+    pub unchecked_fixes: bool,
 }
 
 #[derive(Debug)]
@@ -57,7 +63,8 @@ impl model::chain::Locate for ContextFiles<'_> {
 pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
     let df = parse::parse(src);
     let stages = model::stages(&df);
-    let ctx = Context::new(opts.context.clone());
+    let mut ctx = Context::new(opts.context.clone());
+    ctx.overlay = opts.overlay.clone();
     let (launch, chain) = if stages.is_empty() {
         if let Some(t) = &opts.target {
             return Err(format!("no stage named {t:?}"));
@@ -108,7 +115,10 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
         chain: chain.as_ref(),
         context: &ctx,
     };
-    let diagnostics = crate::suppress::apply(src, &df, rules::run_all(&cx), &opts.filter);
+    let mut diagnostics = crate::suppress::apply(src, &df, rules::run_all(&cx), &opts.filter);
+    if !opts.unchecked_fixes {
+        crate::prove::check(src, opts, chain.as_ref(), &mut diagnostics);
+    }
     Ok(Linted {
         dockerfile: df,
         stages,

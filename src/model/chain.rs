@@ -436,12 +436,15 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
             .hops
             .iter()
             .all(|h| matches!(h.kind, HopKind::Init { .. }))
-            && ep_from_base
             && let Some(base) = launch.base
             && let Some(ep) = &base.entrypoint
             && ep.len() == 1
-            && argv[0] == ep[0]
             && !INITS.contains(&prog.as_str())
+            // the image's own, or the same script named again after an init
+            // (`ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]`) when the
+            // build context does not put another file there
+            && (ep_from_base && argv[0] == ep[0]
+                || basename(&argv[0]) == basename(&ep[0]) && files.program(&argv[0]).is_none())
         {
             let execs = base.entrypoint_execs;
             chain.hops.push(Hop {

@@ -144,15 +144,38 @@ impl Walk<'_> {
                 if !self.seen.insert(span) {
                     return;
                 }
+                let mut words: Vec<String> = m
+                    .words
+                    .iter()
+                    .map(|w| w.value.clone().unwrap_or_else(|| w.raw.clone()))
+                    .collect();
+                let mut raw: Vec<String> = m.words.iter().map(|w| w.raw.clone()).collect();
+                let mut exec = m.exec;
+                // `eval exec "$@"` replaces the shell as `exec "$@"` does, under
+                // dash, bash and busybox (fact 34): the command is what follows
+                // `eval`; `eval "exec ..."` execs too, its words known at run time
+                if m.kind == CommandKind::Simple && words.first().is_some_and(|w| w == "eval") {
+                    let quoted_exec = raw.get(1).is_some_and(|r| {
+                        r.len() > 7
+                            && (r.starts_with("\"exec ") || r.starts_with("'exec "))
+                            && raw.len() == 2
+                    });
+                    if words.get(1).is_some_and(|w| w == "exec") && words.len() > 2 {
+                        words.remove(0);
+                        raw.remove(0);
+                        exec = true;
+                    } else if quoted_exec {
+                        let inner = raw[1][6..raw[1].len() - 1].trim().to_string();
+                        words = vec!["exec".into(), inner.clone()];
+                        raw = vec!["exec".into(), inner];
+                        exec = true;
+                    }
+                }
                 self.sites.push(Site {
-                    words: m
-                        .words
-                        .iter()
-                        .map(|w| w.value.clone().unwrap_or_else(|| w.raw.clone()))
-                        .collect(),
-                    raw: m.words.iter().map(|w| w.raw.clone()).collect(),
+                    words,
+                    raw,
                     kind: m.kind,
-                    exec: m.exec,
+                    exec,
                     background: m.connector == Connector::Background,
                     span,
                     line: self.lines.line_of(span.start) + 1,
@@ -265,6 +288,18 @@ mod tests {
         assert_eq!(i.sites.len(), 2);
         assert_eq!(i.sites[0].words, ["exec", "node", "s.js"]);
         assert_eq!(i.main, Some(1));
+    }
+
+    #[test]
+    fn eval_exec_execs() {
+        let s = main_site("#!/bin/sh\neval exec \"$@\"\n");
+        assert!(s.exec);
+        assert_eq!(s.raw, ["exec", "\"$@\""]);
+        let s = main_site("#!/bin/sh\neval \"exec $*\"\n");
+        assert!(s.exec);
+        let s = main_site("#!/bin/sh\neval \"$@\"\n");
+        assert!(!s.exec);
+        assert_eq!(s.raw, ["eval", "\"$@\""]);
     }
 
     #[test]

@@ -1,0 +1,241 @@
+//! Fixes proven by the model before they are offered.
+//!
+//! Each fix is applied in memory (the Dockerfile's edits to its text, a
+//! script's edits to that script, read through the context overlay), the
+//! file is linted again, and the fix is kept only when:
+//!
+//! 1. the fixed Dockerfile parses with no more syntax errors than before;
+//! 2. the finding it fixes is gone (one fewer of its code), and no other
+//!    rule reports more errors than before;
+//! 3. the app at the end of the predicted chain runs the same program with
+//!    the same arguments, found the same way (a package manager's script
+//!    finds `react-scripts` in `node_modules/.bin`; `CMD ["react-scripts"]`
+//!    looks for it on PATH).
+//!
+//! A fix that fails is dropped, and its help says why no fix is given, so
+//! every format and `--fix` only ever see proven fixes. At most
+//! [`MAX_CHECKED`] fixes are checked per file, and no more than
+//! [`CHECK_BUDGET`] bytes are linted again; the others are dropped.
+
+use crate::diagnostic::{Diagnostic, Edit, Severity};
+use crate::lint::{LintOptions, lint_source};
+use crate::model::chain::{Chain, HopKind, basename};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Most fixes checked in one file (each check lints the file again).
+pub const MAX_CHECKED: usize = 64;
+/// Most bytes of Dockerfile linted again to check one file's fixes: a large
+/// file gets fewer checks, so checking stays within a few times the lint.
+pub const CHECK_BUDGET: usize = 4 * 1024 * 1024;
+
+/// Rules whose fix is meant to change what runs: a malformed exec form runs
+/// as a shell string nobody meant (`['node', 'server.js']`), and its fix is
+/// the command that was meant. Conditions 1 and 2 still apply.
+const CHANGES_THE_APP: &[&str] = &["DSIG003"];
+
+/// Programs found on PATH whether or not a package manager runs them.
+const SYSTEM_PROGRAMS: &[&str] = &[
+    "node", "nodejs", "npm", "npx", "yarn", "pnpm", "corepack", "sh", "bash", "dash", "ash", "env",
+    "python", "python3", "java", "ruby", "perl", "php", "deno", "bun", "exec",
+];
+
+/// Where the app's program is looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Lookup {
+    /// PATH, or a path written out.
+    Path,
+    /// A package manager's script: `node_modules/.bin` first.
+    PackageBin,
+}
+
+/// The process that does the work, as far as a fix must keep it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct App {
+    argv: Vec<String>,
+    lookup: Lookup,
+}
+
+impl App {
+    fn shown(&self) -> String {
+        crate::read::excerpt(&self.argv.join(" "), 80)
+    }
+}
+
+/// The app of a chain: its last hop, and how its program is found.
+pub fn app_of(chain: &Chain) -> Option<App> {
+    let last = chain.hops.last()?;
+    let prog = last.argv.first()?;
+    let after_pm = chain
+        .hops
+        .iter()
+        .any(|h| matches!(h.kind, HopKind::PackageManager { .. }));
+    let lookup = if after_pm && !prog.contains('/') && !SYSTEM_PROGRAMS.contains(&basename(prog)) {
+        Lookup::PackageBin
+    } else {
+        Lookup::Path
+    };
+    Some(App {
+        argv: last.argv.clone(),
+        lookup,
+    })
+}
+
+/// Counts of findings by code, and of errors by code.
+fn tally(d: &[Diagnostic]) -> (HashMap<&'static str, usize>, HashMap<&'static str, usize>) {
+    let mut all = HashMap::new();
+    let mut errors = HashMap::new();
+    for x in d {
+        *all.entry(x.code).or_insert(0) += 1;
+        if x.severity == Severity::Error {
+            *errors.entry(x.code).or_insert(0) += 1;
+        }
+    }
+    (all, errors)
+}
+
+/// Apply sorted, non-overlapping edits to a text; `None` if they do not fit.
+fn apply(text: &str, edits: &[&Edit]) -> Option<String> {
+    let mut edits = edits.to_vec();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut pos = 0;
+    for e in edits {
+        if e.span.start < pos
+            || e.span.end > text.len()
+            || !text.is_char_boundary(e.span.start)
+            || !text.is_char_boundary(e.span.end)
+        {
+            return None;
+        }
+        out.push_str(&text[pos..e.span.start]);
+        out.push_str(&e.replacement);
+        pos = e.span.end;
+    }
+    out.push_str(&text[pos..]);
+    Some(out)
+}
+
+/// Check every fix of `diagnostics` (found in `src` with `opts`, whose
+/// chain is `chain`); drop those that fail, saying why in their help.
+pub fn check(src: &str, opts: &LintOptions, chain: Option<&Chain>, diagnostics: &mut [Diagnostic]) {
+    if diagnostics.iter().all(|d| d.fix.is_none()) {
+        return;
+    }
+    let before_app = chain.and_then(app_of);
+    let (before_all, before_errors) = tally(diagnostics);
+    let syntax_before = before_all.get("DSIG000").copied().unwrap_or(0);
+    let mut checked = 0;
+    for d in diagnostics.iter_mut() {
+        let Some(fix) = d.fix.as_deref() else {
+            continue;
+        };
+        let why = if src.len() > CHECK_BUDGET {
+            Some("the file is too large to check a fix on the rebuilt model".to_string())
+        } else if checked >= MAX_CHECKED || (checked + 1) * src.len().max(1) > CHECK_BUDGET {
+            Some("too many fixes in this file to check each one on the rebuilt model".to_string())
+        } else {
+            checked += 1;
+            let code = d.code;
+            refusal(
+                src,
+                opts,
+                fix,
+                code,
+                &before_app,
+                &before_all,
+                &before_errors,
+                syntax_before,
+            )
+        };
+        if let Some(why) = why {
+            d.fix = None;
+            let note = format!("no automatic fix: {why}");
+            d.help = Some(match d.help.take() {
+                Some(h) => format!("{h} ({note})"),
+                None => note,
+            });
+        }
+    }
+}
+
+/// Why a fix cannot be offered, or `None` when it passes.
+#[allow(clippy::too_many_arguments)]
+fn refusal(
+    src: &str,
+    opts: &LintOptions,
+    fix: &crate::diagnostic::Fix,
+    code: &'static str,
+    before_app: &Option<App>,
+    before_all: &HashMap<&'static str, usize>,
+    before_errors: &HashMap<&'static str, usize>,
+    syntax_before: usize,
+) -> Option<String> {
+    let own: Vec<&Edit> = fix.edits.iter().filter(|e| e.file.is_none()).collect();
+    let Some(text) = apply(src, &own) else {
+        return Some("its edits overlap".into());
+    };
+    // another file's edits, through the overlay
+    let mut overlay: HashMap<PathBuf, String> = (*opts.overlay).clone();
+    let mut by_file: HashMap<PathBuf, Vec<&Edit>> = HashMap::new();
+    for e in fix.edits.iter() {
+        if let Some(f) = &e.file {
+            let real = f.path.canonicalize().unwrap_or_else(|_| f.path.clone());
+            by_file.entry(real).or_default().push(e);
+        }
+    }
+    for (path, edits) in by_file {
+        let current = match overlay.get(&path) {
+            Some(t) => t.clone(),
+            None => match crate::read::text(&path, crate::context::MAX_CONTEXT_FILE) {
+                Ok(t) => t,
+                Err(e) => return Some(format!("{} cannot be read: {e}", path.display())),
+            },
+        };
+        let fits = edits.iter().all(|e| {
+            let f = e.file.as_ref().expect("another file's edit");
+            current
+                .get(e.span.start..)
+                .is_some_and(|rest| rest.starts_with(&f.expect))
+        });
+        let Some(new) = fits.then(|| apply(&current, &edits)).flatten() else {
+            return Some("the script changed since it was read".into());
+        };
+        overlay.insert(path, new);
+    }
+    let mut again = opts.clone();
+    again.unchecked_fixes = true;
+    again.overlay = Arc::new(overlay);
+    let linted = match lint_source(&text, &again) {
+        Ok(l) => l,
+        Err(e) => return Some(format!("the fixed file cannot be linted: {e}")),
+    };
+    let (after_all, after_errors) = tally(&linted.diagnostics);
+    if after_all.get("DSIG000").copied().unwrap_or(0) > syntax_before {
+        return Some("the fixed file would not parse".into());
+    }
+    if after_all.get(code).copied().unwrap_or(0) >= before_all.get(code).copied().unwrap_or(0) {
+        return Some("the fixed file would still have this finding".into());
+    }
+    for (c, n) in &after_errors {
+        if *c != code && *n > before_errors.get(c).copied().unwrap_or(0) {
+            return Some(format!("the fixed file would have a new {c} error"));
+        }
+    }
+    let after_app = linted.chain.as_ref().and_then(app_of);
+    if &after_app != before_app && !CHANGES_THE_APP.contains(&code) {
+        return Some(match (before_app, &after_app) {
+            (Some(b), Some(a)) if b.argv == a.argv => format!(
+                "`{}` would be looked up on PATH, while the package manager finds it in node_modules/.bin",
+                basename(&b.argv[0])
+            ),
+            (Some(b), Some(a)) => {
+                format!("it would run `{}` instead of `{}`", a.shown(), b.shown())
+            }
+            (Some(b), None) => format!("the app `{}` would no longer be found", b.shown()),
+            (None, _) => "what the container runs is not known, so it cannot be kept".into(),
+        });
+    }
+    None
+}
