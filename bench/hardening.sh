@@ -100,6 +100,7 @@ rm "$work/tree/base"
 tree_bytes=$(find "$work/tree" -type f -exec du -b --apparent-size {} + | awk '{s+=$1} END {print s}')
 measure "$work/m" "$DSIG" lint --no-config --format sarif "$work/tree"
 read -r t m s <"$work/m"
-count=$("$DSIG" lint --no-config --format json "$work/tree" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["diagnostics"]))')
+count=$({ "$DSIG" lint --no-config --format json "$work/tree" || true; } |
+    python3 -c 'import json,sys; print(len(json.load(sys.stdin)["diagnostics"]))')
 printf '| %s findings in 64 files, sarif | %s | %s | %s | %s | %s |\n' "$count" "$tree_bytes" "$t" "$m" \
     "$(awk -v m="$m" -v b="$tree_bytes" 'BEGIN {printf "%.1f", m * 1024 / b}')" "$s"

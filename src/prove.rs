@@ -26,9 +26,10 @@ use std::sync::Arc;
 
 /// Most fixes checked in one file (each check lints the file again).
 pub const MAX_CHECKED: usize = 64;
-/// Most bytes of Dockerfile linted again to check one file's fixes: a large
-/// file gets fewer checks, so checking stays within a few times the lint.
-pub const CHECK_BUDGET: usize = 4 * 1024 * 1024;
+/// Most bytes linted again to check one file's fixes (the Dockerfile, and
+/// the script a fix edits, for each check): a large file or script gets
+/// fewer checks, so checking costs at most a few times the lint.
+pub const CHECK_BUDGET: usize = 1024 * 1024;
 
 /// Rules whose fix is meant to change what runs: a malformed exec form runs
 /// as a shell string nobody meant (`['node', 'server.js']`), and its fix is
@@ -127,16 +128,27 @@ pub fn check(src: &str, opts: &LintOptions, chain: Option<&Chain>, diagnostics: 
     let (before_all, before_errors) = tally(diagnostics);
     let syntax_before = before_all.get("DSIG000").copied().unwrap_or(0);
     let mut checked = 0;
+    let mut spent = 0;
     for d in diagnostics.iter_mut() {
         let Some(fix) = d.fix.as_deref() else {
             continue;
         };
-        let why = if src.len() > CHECK_BUDGET {
+        // what one check lints again: the Dockerfile and the files edited
+        let cost = src.len()
+            + fix
+                .edits
+                .iter()
+                .filter_map(|e| e.file.as_ref())
+                .filter_map(|f| std::fs::metadata(&f.path).ok())
+                .map(|m| m.len() as usize)
+                .sum::<usize>();
+        let why = if cost > CHECK_BUDGET {
             Some("the file is too large to check a fix on the rebuilt model".to_string())
-        } else if checked >= MAX_CHECKED || (checked + 1) * src.len().max(1) > CHECK_BUDGET {
+        } else if checked >= MAX_CHECKED || spent + cost > CHECK_BUDGET {
             Some("too many fixes in this file to check each one on the rebuilt model".to_string())
         } else {
             checked += 1;
+            spent += cost;
             let code = d.code;
             refusal(
                 src,

@@ -169,6 +169,10 @@ impl Walk<'_> {
                         words = vec!["exec".into(), inner.clone()];
                         raw = vec!["exec".into(), inner];
                         exec = true;
+                    } else if words.len() > 1 {
+                        // `eval "$@"` runs the command as the shell's child
+                        words.remove(0);
+                        raw.remove(0);
                     }
                 }
                 self.sites.push(Site {
@@ -299,7 +303,8 @@ mod tests {
         assert!(s.exec);
         let s = main_site("#!/bin/sh\neval \"$@\"\n");
         assert!(!s.exec);
-        assert_eq!(s.raw, ["eval", "\"$@\""]);
+        assert_eq!(s.raw, ["\"$@\""]);
+        assert!(s.text.starts_with("eval "));
     }
 
     #[test]
