@@ -25,11 +25,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Most fixes checked in one file (each check lints the file again).
-pub const MAX_CHECKED: usize = 64;
+pub const MAX_CHECKED: usize = 32;
 /// Most bytes linted again to check one file's fixes (the Dockerfile, and
 /// the script a fix edits, for each check): a large file or script gets
 /// fewer checks, so checking costs at most a few times the lint.
-pub const CHECK_BUDGET: usize = 1024 * 1024;
+pub const CHECK_BUDGET: usize = 512 * 1024;
 
 /// Rules whose fix is meant to change what runs: a malformed exec form runs
 /// as a shell string nobody meant (`['node', 'server.js']`), and its fix is

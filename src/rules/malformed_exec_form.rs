@@ -81,6 +81,40 @@ fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
                 }));
             }
         }
+        None if unquoted_list(text.value.trim()) => {
+            let t = text.value.trim();
+            let items: Vec<String> = t[1..t.len() - 1]
+                .split(',')
+                .map(|i| i.trim().to_string())
+                .collect();
+            if t.contains('$') {
+                // exec form passes `$X` on as it is written
+                d.help = Some(format!(
+                    "exec form does not expand variables, so quoting alone would run a program named `{}`: write the program itself, e.g. `{kw} [\"node\", \"server.js\"]`",
+                    helpers::shown(&items[0])
+                ));
+            } else if items
+                .iter()
+                .all(|i| !i.is_empty() && !i.contains(['"', '\'', '\\', ' ']))
+            {
+                let json = helpers::exec_form(&items);
+                d.help = Some(format!("quote each element: `{kw} {json}`"));
+                if cx.src.get(text.span.start..text.span.end) == Some(text.value.as_str()) {
+                    d.fix = Some(Box::new(Fix {
+                        applicability: Applicability::Unsafe,
+                        edits: vec![Edit {
+                            span: text.span,
+                            replacement: json,
+                            file: None,
+                        }],
+                    }));
+                }
+            } else {
+                d.help = Some(format!(
+                    "write a JSON array of double-quoted strings, e.g. `{kw} [\"node\", \"server.js\"]`"
+                ));
+            }
+        }
         None => {
             d.help = Some(format!(
                 "write a JSON array of double-quoted strings, e.g. `{kw} [\"node\", \"server.js\"]`"
@@ -104,6 +138,21 @@ pub fn looks_like_json(text: &str) -> bool {
         || ["\",", "\", ", "',", "', "]
             .iter()
             .any(|p| inner.contains(p))
+        || unquoted_list(t)
+}
+
+/// `[foo]`, `[${CMD}]`, `[a, b]`: an array whose elements lack quotes. As a
+/// shell command it is one word naming no program; a shell test is `[ x ]`
+/// (blanks inside the brackets) or `[[ x ]]`, and a list of commands has
+/// operators.
+fn unquoted_list(t: &str) -> bool {
+    let Some(inner) = t.strip_prefix('[').and_then(|i| i.strip_suffix(']')) else {
+        return false;
+    };
+    !inner.is_empty()
+        && !inner.starts_with(|c: char| c.is_whitespace() || c == '[')
+        && !inner.ends_with(|c: char| c.is_whitespace() || c == ']')
+        && !inner.contains(['|', '&', ';', '<', '>', '\n'])
 }
 
 /// A `# comment` written after the closing bracket.
@@ -193,6 +242,12 @@ mod tests {
         assert!(!looks_like_json("[ -f /x ] && echo ok"));
         assert!(!looks_like_json("[ \"$A\" = \"b\" ] && x"));
         assert!(looks_like_json("[\"echo\", \"no quote!]"));
+        assert!(looks_like_json("[foo]"));
+        assert!(looks_like_json("[${NPM_CLI_PACKAGE}]"));
+        assert!(looks_like_json("[node, server.js]"));
+        assert!(!looks_like_json("[[ -f x ]] && echo"));
+        assert!(!looks_like_json("[ -f x ]"));
+        assert!(!looks_like_json("[x] && y"));
     }
 
     #[test]
@@ -212,6 +267,9 @@ mod tests {
                 "FROM alpine\nONBUILD CMD ['a']\n",
                 "FROM alpine\nENTRYPOINT [\"a\"] # clears CMD\n",
                 "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD [\"C:\\ServiceMonitor.exe\", \"w3svc\"]\n",
+                "FROM node:22\nENTRYPOINT [${NPM_CLI_PACKAGE}]\n",
+                "FROM alpine\nENTRYPOINT [foo]\n",
+                "FROM alpine\nCMD [node, server.js]\n",
             ])
             .run();
     }
