@@ -5,7 +5,7 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::lint::{LintOptions, lint_source};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// At most this many rounds of lint-and-fix.
 pub const MAX_ROUNDS: usize = 10;
@@ -166,12 +166,10 @@ pub fn fix_source(src: &str, opts: &LintOptions, unsafe_fixes: bool) -> Result<F
 
 /// The new contents of the other files the edits apply to: each file is read
 /// again (at most 1 MiB), every edit's expected text must still be there,
-/// and the edits are applied from the end. Returns (path, display, old, new).
-pub fn external_changes(
-    edits: &[Edit],
-) -> Result<Vec<(std::path::PathBuf, String, String, String)>, String> {
+/// and the edits are applied from the end.
+pub fn external_changes(edits: &[Edit]) -> Result<Vec<Change>, String> {
     let mut out = Vec::new();
-    let mut paths: Vec<&std::path::PathBuf> = edits
+    let mut paths: Vec<&PathBuf> = edits
         .iter()
         .filter_map(|e| e.file.as_ref().map(|f| &f.path))
         .collect();
@@ -205,37 +203,116 @@ pub fn external_changes(
             }
             new.replace_range(e.span.start..e.span.end, &e.replacement);
         }
-        out.push((path.clone(), display, old, new));
+        out.push(Change {
+            path: path.clone(),
+            display,
+            old,
+            new,
+        });
     }
     Ok(out)
 }
 
-/// Replace `path` with `text` atomically: a temporary file in the same
-/// directory, with the original's permissions, renamed over it.
-pub fn write_atomic(path: &Path, text: &str) -> Result<(), String> {
-    let meta = std::fs::metadata(path).map_err(|e| format!("cannot write: {e}"))?;
-    if meta.permissions().readonly() {
-        return Err("cannot write: the file is read-only".into());
+/// One file a fix rewrites: what was read from it and what to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub path: PathBuf,
+    /// As shown to users.
+    pub display: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// How a staged file is put in place.
+enum Staged {
+    /// A temporary file beside the real one, renamed over it.
+    Rename(tempfile::NamedTempFile, PathBuf),
+    /// Written in place: the file has other hard links, which a rename
+    /// would split from it.
+    InPlace(PathBuf, String),
+}
+
+/// Write every change, or none: each file is checked first (through a
+/// symbolic link to the real file; it must still hold the bytes that were
+/// read, or already the new ones; it must be writable) and staged with its
+/// mode and owner, and only then are all put in place. A file with other
+/// hard links is rewritten in place so the links stay one file. `Err` names
+/// the file and says why nothing was written.
+pub fn write_all(changes: &[Change]) -> Result<(), (String, String)> {
+    let mut staged = Vec::new();
+    for c in changes {
+        let fail = |m: String| (c.display.clone(), m);
+        let real = c
+            .path
+            .canonicalize()
+            .map_err(|e| fail(format!("not fixed: {}", crate::read::io_message(&e))))?;
+        let current = crate::read::text(&real, crate::files::MAX_FILE)
+            .map_err(|e| fail(format!("not fixed: {e}")))?;
+        if current == c.new {
+            continue; // already fixed (another Dockerfile sharing the script)
+        }
+        if current != c.old {
+            return Err(fail(
+                "not fixed: the file changed since it was read; nothing was written".into(),
+            ));
+        }
+        let meta = std::fs::metadata(&real).map_err(|e| fail(format!("not fixed: {e}")))?;
+        if meta.permissions().readonly() {
+            return Err(fail(
+                "not fixed: the file is read-only; nothing was written".into(),
+            ));
+        }
+        #[cfg(unix)]
+        let linked = {
+            use std::os::unix::fs::MetadataExt;
+            meta.nlink() > 1
+        };
+        #[cfg(not(unix))]
+        let linked = false;
+        if linked {
+            staged.push(Staged::InPlace(real, c.new.clone()));
+            continue;
+        }
+        let dir = real
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."));
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".dsig-fix-")
+            .tempfile_in(dir)
+            .map_err(|e| fail(format!("not fixed: cannot write beside it: {e}")))?;
+        tmp.write_all(c.new.as_bytes())
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| fail(format!("not fixed: {e}")))?;
+        std::fs::set_permissions(tmp.path(), meta.permissions())
+            .map_err(|e| fail(format!("not fixed: {e}")))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            // the owner, where this user may set it (root may; others keep
+            // their own files anyway)
+            let _ = std::os::unix::fs::chown(tmp.path(), Some(meta.uid()), Some(meta.gid()));
+        }
+        staged.push(Staged::Rename(tmp, real));
     }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".dsig-fix-")
-        .tempfile_in(dir)
-        .map_err(|e| format!("cannot write: {e}"))?;
-    tmp.write_all(text.as_bytes())
-        .and_then(|_| tmp.as_file().sync_all())
-        .map_err(|e| format!("cannot write: {e}"))?;
-    std::fs::set_permissions(tmp.path(), meta.permissions())
-        .map_err(|e| format!("cannot write: {e}"))?;
-    // the original must still be there (and unchanged in kind) to be replaced
-    if !path.is_file() {
-        return Err("cannot write: the file vanished".into());
+    for s in staged {
+        match s {
+            Staged::Rename(tmp, real) => {
+                let shown = real.display().to_string();
+                tmp.persist(&real)
+                    .map_err(|e| (shown, format!("cannot write: {}", e.error)))?;
+            }
+            Staged::InPlace(real, text) => {
+                let shown = real.display().to_string();
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .truncate(true)
+                    .open(&real)
+                    .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|_| f.sync_all()))
+                    .map_err(|e| (shown, format!("cannot write: {e}")))?;
+            }
+        }
     }
-    tmp.persist(path)
-        .map_err(|e| format!("cannot write: {}", e.error))?;
     Ok(())
 }
 
@@ -301,14 +378,24 @@ mod tests {
         assert!(e.unwrap_err().contains("syntax"));
     }
 
+    fn change(p: &Path, old: &str, new: &str) -> Change {
+        Change {
+            path: p.to_path_buf(),
+            display: p.display().to_string(),
+            old: old.into(),
+            new: new.into(),
+        }
+    }
+
+    #[cfg(unix)]
     #[test]
-    fn atomic_write_keeps_mode() {
-        use std::os::unix::fs::PermissionsExt;
+    fn writes_keep_mode_links_and_refuse_changed_files() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("Dockerfile");
         std::fs::write(&p, "old").unwrap();
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o640)).unwrap();
-        write_atomic(&p, "new").unwrap();
+        write_all(&[change(&p, "old", "new")]).unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
         assert_eq!(
             std::fs::metadata(&p).unwrap().permissions().mode() & 0o777,
@@ -316,7 +403,34 @@ mod tests {
         );
         let leftovers: Vec<_> = std::fs::read_dir(d.path()).unwrap().collect();
         assert_eq!(leftovers.len(), 1);
-        assert!(write_atomic(&d.path().join("gone"), "x").is_err());
+        assert!(write_all(&[change(&d.path().join("gone"), "", "x")]).is_err());
+        // through a symbolic link to the real file, which stays a link
+        let real = d.path().join("real.Dockerfile");
+        std::fs::write(&real, "a").unwrap();
+        let link = d.path().join("link.Dockerfile");
+        std::os::unix::fs::symlink("real.Dockerfile", &link).unwrap();
+        write_all(&[change(&link, "a", "b")]).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&real).unwrap(), "b");
+        // hard links stay one file
+        let hard = d.path().join("hard.sh");
+        std::fs::hard_link(&real, &hard).unwrap();
+        write_all(&[change(&real, "b", "c")]).unwrap();
+        assert_eq!(std::fs::read_to_string(&hard).unwrap(), "c");
+        assert_eq!(std::fs::metadata(&hard).unwrap().nlink(), 2);
+        // a file changed since it was read: nothing of the fix is written
+        let other = d.path().join("entrypoint.sh");
+        std::fs::write(&other, "edited meanwhile").unwrap();
+        let e = write_all(&[change(&p, "new", "newer"), change(&other, "x", "y")]).unwrap_err();
+        assert!(e.1.contains("changed since it was read"), "{e:?}");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
+        // already fixed (a script shared by two Dockerfiles): nothing to do
+        write_all(&[change(&other, "x", "edited meanwhile")]).unwrap();
     }
 
     #[test]

@@ -351,7 +351,7 @@ struct Outcome {
     result: FileResult,
     fail_level: FailLevel,
     /// `--diff`: the unified diff of the fixes.
-    diff: Option<String>,
+    diff: Option<Vec<(String, String)>>,
     /// `--fix`: how many fixes were written, or why none could be.
     fixed: Option<Result<usize, String>>,
 }
@@ -423,20 +423,22 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
                 Err(why) => fixed = Some(Err(why)),
                 Ok(f) if f.text == text && f.external.is_empty() => fixed = Some(Ok(total)),
                 Ok(f) => {
+                    // the script half of a fix cannot be made: none of it is
                     let others = match fix::external_changes(&f.external) {
                         Ok(o) => o,
                         Err(why) => {
-                            say!("{name}: {why}");
-                            Vec::new()
+                            fixed = Some(Err(why));
+                            break;
                         }
                     };
                     if req.diff {
-                        let mut d = String::new();
+                        let mut d = Vec::new();
                         if f.text != text {
-                            d.push_str(&fix::unified_diff(&name, &text, &f.text));
+                            d.push((name.clone(), fix::unified_diff(&name, &text, &f.text)));
                         }
-                        for (path, _, old, new) in &others {
-                            d.push_str(&fix::unified_diff(&path.display().to_string(), old, new));
+                        for c in &others {
+                            let shown = c.path.display().to_string();
+                            d.push((shown.clone(), fix::unified_diff(&shown, &c.old, &c.new)));
                         }
                         diff = Some(d);
                     } else {
@@ -446,18 +448,18 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
                                 message: "cannot fix standard input in place; use --diff".into(),
                             });
                         };
+                        let mut changes = Vec::new();
                         if f.text != text {
-                            fix::write_atomic(path, &f.text).map_err(|message| FileError {
-                                path: name.clone(),
-                                message,
-                            })?;
+                            changes.push(fix::Change {
+                                path: path.clone(),
+                                display: name.clone(),
+                                old: text.clone(),
+                                new: f.text.clone(),
+                            });
                         }
-                        for (other, display, _, new) in &others {
-                            fix::write_atomic(other, new).map_err(|message| FileError {
-                                path: display.clone(),
-                                message,
-                            })?;
-                        }
+                        changes.extend(others.iter().cloned());
+                        fix::write_all(&changes)
+                            .map_err(|(path, message)| FileError { path, message })?;
                         total += f.applied.len();
                         fixed = Some(Ok(total));
                         wrote_other = !others.is_empty();
@@ -536,12 +538,16 @@ fn lint(req: LintRequest) -> ExitCode {
     let mut levels = Vec::new();
     let mut errors = Vec::new();
     let mut diffs = String::new();
+    // a script shared by two Dockerfiles is shown once
+    let mut shown_diffs = std::collections::HashSet::new();
     let (mut fixes, mut fixed_files) = (0, 0);
     for o in outcomes {
         match o {
             Ok(o) => {
-                if let Some(d) = &o.diff {
-                    diffs.push_str(d);
+                for (path, d) in o.diff.iter().flatten() {
+                    if shown_diffs.insert((path.clone(), d.clone())) {
+                        diffs.push_str(d);
+                    }
                 }
                 match &o.fixed {
                     Some(Ok(n)) if *n > 0 => {
