@@ -75,9 +75,9 @@ fn fixtures_fix_cleanly() {
             applied.extend(fixed.applied.iter().copied());
             text = fixed.text;
             let others = dsig::fix::external_changes(&fixed.external).unwrap();
-            for (path, display, old, new) in &others {
-                std::fs::write(path, new).unwrap();
-                script_diffs.push_str(&unified_diff(display, old, new));
+            for c in &others {
+                std::fs::write(&c.path, &c.new).unwrap();
+                script_diffs.push_str(&unified_diff(&c.display, &c.old, &c.new));
             }
             if others.is_empty() {
                 break;
