@@ -175,12 +175,24 @@ impl Walk<'_> {
                         raw.remove(0);
                     }
                 }
+                // `command node x` runs node (functions aside), a child of
+                // the shell; `coproc node x` runs it in the background
+                let mut background = m.connector == Connector::Background;
+                if m.kind == CommandKind::Simple
+                    && words.len() > 1
+                    && matches!(words[0].as_str(), "command" | "builtin" | "coproc")
+                    && !words[1].starts_with('-')
+                {
+                    background |= words[0] == "coproc";
+                    words.remove(0);
+                    raw.remove(0);
+                }
                 self.sites.push(Site {
                     words,
                     raw,
                     kind: m.kind,
                     exec,
-                    background: m.connector == Connector::Background,
+                    background,
                     span,
                     line: self.lines.line_of(span.start) + 1,
                     text: self.text[span.start..span.end].to_string(),

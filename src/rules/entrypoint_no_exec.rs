@@ -34,6 +34,7 @@ fn is_noise(site: &Site) -> bool {
         .first()
         .is_some_and(|r| r.contains('$') && !script::is_all_args(r));
     dynamic
+        || site.words.is_empty()
         || ONE_SHOT.contains(&prog)
         || site.background
         || site.exec
@@ -141,54 +142,160 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 ),
             );
             d.label = Some(format!("runs {rel}"));
-            let fixed = match site.text.strip_prefix("eval ") {
-                Some(rest) => format!("eval exec {rest}"),
-                None => format!("exec {}", site.text),
-            };
-            d.help = Some(format!("write `{fixed}` on line {} of {rel}", site.line));
-            d.fix = (script_fix(cx, rel, site)).map(Box::new);
+            let sources = cx.context.read(rel).is_some_and(|t| sources_a_file(&t));
+            match exec_edit(site, sources) {
+                Ok(edit) => {
+                    let mut fixed = site.text.clone();
+                    fixed.replace_range(edit.at..edit.at + edit.remove, edit.insert);
+                    d.help = Some(format!(
+                        "write `{}` on line {} of {rel}",
+                        super::helpers::shown(&fixed),
+                        site.line
+                    ));
+                    d.fix = script_fix(cx, rel, site, &edit).map(Box::new);
+                }
+                Err(why) => d.help = Some(why),
+            }
             out.push(d);
         }
     }
     out
 }
 
-/// Insert `exec ` in front of the command in the script (after `eval `,
-/// or `exec env ` before assignments). Unsafe: it edits a second file, and
-/// nothing after the command runs any more.
-fn script_fix(cx: &RuleContext, rel: &str, site: &Site) -> Option<Fix> {
+/// Where `exec` goes in a site's text: replace `remove` bytes at `at` with
+/// `insert`.
+struct ExecEdit {
+    at: usize,
+    remove: usize,
+    insert: &'static str,
+}
+
+/// Programs found on PATH in any image that has them: a call of another
+/// name, in a script that sources a file, may be a function of that file.
+const KNOWN_PROGRAMS: &[&str] = &[
+    "node",
+    "nodejs",
+    "python",
+    "python3",
+    "java",
+    "ruby",
+    "perl",
+    "php",
+    "php-fpm",
+    "deno",
+    "bun",
+    "nginx",
+    "httpd",
+    "apache2",
+    "gunicorn",
+    "uvicorn",
+    "redis-server",
+    "postgres",
+    "mysqld",
+    "mongod",
+    "npm",
+    "npx",
+    "yarn",
+    "pnpm",
+    "dotnet",
+    "supervisord",
+    "caddy",
+    "haproxy",
+    "envoy",
+    "java",
+    "catalina.sh",
+    "sh",
+    "bash",
+];
+
+/// Whether a script reads another file into itself (`. file`, `source file`).
+fn sources_a_file(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        (t.starts_with(". ") || t.starts_with("source ")) && t.split_whitespace().count() >= 2
+    })
+}
+
+/// How to make the site's shell replace itself with the command, as the
+/// measured forms allow (fact 34: `eval exec "$@"`, `exec env VAR=x cmd`),
+/// or why no `exec` can be written in front of it.
+fn exec_edit(site: &Site, sources: bool) -> Result<ExecEdit, String> {
+    let text = &site.text;
+    if text.starts_with("eval ") {
+        return Ok(ExecEdit {
+            at: 5,
+            remove: 0,
+            insert: "exec ",
+        });
+    }
+    let first = text.split_whitespace().next().unwrap_or("");
+    match first {
+        // `command node x` bypasses functions; so does exec, which runs
+        // programs only: `exec node x`
+        "command" | "builtin" => {
+            return Ok(ExecEdit {
+                at: 0,
+                remove: first.len(),
+                insert: "exec",
+            });
+        }
+        "coproc" | "!" => {
+            return Err(format!(
+                "`{first}` cannot be exec'd: start the program itself with `exec` as the script's last command"
+            ));
+        }
+        _ => {}
+    }
+    if first.contains('=') && !first.starts_with('=') {
+        return Ok(ExecEdit {
+            at: 0,
+            remove: 0,
+            insert: "exec env ",
+        });
+    }
+    let prog = site.words.first().map(|w| basename(w)).unwrap_or("");
+    let is_path = site.words.first().is_some_and(|w| w.contains('/'));
+    if sources
+        && !is_path
+        && !KNOWN_PROGRAMS.contains(&prog)
+        && !site.raw.first().is_some_and(|r| script::is_all_args(r))
+    {
+        return Err(format!(
+            "the script sources another file, so `{prog}` may be a function defined there, which `exec` cannot run: write `exec` in front of the program that `{prog}` starts"
+        ));
+    }
+    Ok(ExecEdit {
+        at: 0,
+        remove: 0,
+        insert: "exec ",
+    })
+}
+
+/// The edit in the script. Unsafe: it edits a second file, and nothing
+/// after the command runs any more.
+fn script_fix(cx: &RuleContext, rel: &str, site: &Site, edit: &ExecEdit) -> Option<Fix> {
     let dir = cx.context.dir.as_ref()?;
     let text = cx.context.read(rel)?;
     if text.get(site.span.start..site.span.end)? != site.text {
         return None;
     }
-    let (at, insert) = if site.text.starts_with("eval ") {
-        (site.span.start + 5, "exec ")
-    } else if site
-        .text
-        .split_whitespace()
-        .next()
-        .is_some_and(|w| w.contains('=') && !w.starts_with('='))
-    {
-        (site.span.start, "exec env ")
-    } else {
-        (site.span.start, "exec ")
-    };
+    let at = site.span.start + edit.at;
     let lines = crate::lines::LineIndex::new(&text);
     let (line, column) = lines.line_col(&text, at);
+    let (end_line, end_column) = lines.line_col(&text, at + edit.remove);
     let expect = text[at..site.span.end].to_string();
     Some(Fix {
         applicability: Applicability::Unsafe,
         edits: vec![Edit {
-            span: Span::new(at, at),
-            replacement: insert.to_string(),
+            span: Span::new(at, at + edit.remove),
+            replacement: edit.insert.to_string(),
             file: Some(FileRef {
                 path: dir.join(rel),
                 display: rel.to_string(),
                 line,
                 column,
-                end_line: line,
-                end_column: column,
+                end_line,
+                end_column,
                 expect,
             }),
         }],
@@ -229,6 +336,54 @@ mod tests {
             .snapshot("branches")
             .file("docker-entrypoint.sh", "#!/bin/bash\nmain() {\n  case \"$1\" in\n    web) node web.js ;;\n    *) exec \"$@\" ;;\n  esac\n}\nmain \"$@\"\n")
             .fail(&[DF])
+            .run();
+    }
+
+    /// The help and the fix write the same line, in the forms the
+    /// measurements allow, or say why no `exec` can be written.
+    #[test]
+    fn exec_forms() {
+        for (name, script) in [
+            ("eval", "#!/bin/sh\nset -e\neval \"$@\"\n"),
+            (
+                "assignment",
+                "#!/bin/sh\nset -e\nPGPASSWORD=\"$DB_PASS\" pg_dump -h db app\n",
+            ),
+            ("command", "#!/bin/sh\nset -e\ncommand node server.js\n"),
+            (
+                "sourced",
+                "#!/bin/sh\nset -e\n. /usr/local/lib/functions.sh\nrun_server --port 80\n",
+            ),
+            (
+                "sourced-known",
+                "#!/bin/sh\nset -e\n. /usr/local/lib/functions.sh\nnode server.js\n",
+            ),
+        ] {
+            Tester::new(&RULE)
+                .snapshot(&format!("form-{name}"))
+                .file("docker-entrypoint.sh", script)
+                .fail(&[DF])
+                .run();
+        }
+        // a coprocess runs in the background (DSIG011's case, not this one)
+        Tester::new(&RULE)
+            .snapshot("form-coproc")
+            .file(
+                "docker-entrypoint.sh",
+                "#!/bin/bash\nset -e\ncoproc node server.js\n",
+            )
+            .pass(&[DF])
+            .fail(&[])
+            .run();
+        // a bare assignment is not the main process
+        Tester::new(&RULE)
+            .snapshot("form-bare-assignment")
+            .file(
+                "docker-entrypoint.sh",
+                "#!/bin/sh\nset -e\nexec node a.js\nx=$(node s.js)\n",
+            )
+            .pass(&[DF])
+            .fail(&[])
             .run();
     }
 }
