@@ -117,7 +117,7 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
     };
     let mut diagnostics = crate::suppress::apply(src, &df, rules::run_all(&cx), &opts.filter);
     if !opts.unchecked_fixes {
-        crate::prove::check(src, opts, chain.as_ref(), &mut diagnostics);
+        crate::prove::check(src, opts, launch.as_ref(), chain.as_ref(), &mut diagnostics);
     }
     Ok(Linted {
         dockerfile: df,

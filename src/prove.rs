@@ -120,11 +120,21 @@ fn apply(text: &str, edits: &[&Edit]) -> Option<String> {
 
 /// Check every fix of `diagnostics` (found in `src` with `opts`, whose
 /// chain is `chain`); drop those that fail, saying why in their help.
-pub fn check(src: &str, opts: &LintOptions, chain: Option<&Chain>, diagnostics: &mut [Diagnostic]) {
+pub fn check(
+    src: &str,
+    opts: &LintOptions,
+    launch: Option<&crate::model::Launch>,
+    chain: Option<&Chain>,
+    diagnostics: &mut [Diagnostic],
+) {
     if diagnostics.iter().all(|d| d.fix.is_none()) {
         return;
     }
     let before_app = chain.and_then(app_of);
+    // shell form in an image without /bin/sh cannot start: there is no app
+    // to keep, and its fix is the command that was meant
+    let cannot_start =
+        launch.is_some_and(|l| l.bin_sh == crate::model::base_images::ShellKind::None);
     let (before_all, before_errors) = tally(diagnostics);
     let syntax_before = before_all.get("DSIG000").copied().unwrap_or(0);
     let mut checked = 0;
@@ -150,6 +160,8 @@ pub fn check(src: &str, opts: &LintOptions, chain: Option<&Chain>, diagnostics: 
             checked += 1;
             spent += cost;
             let code = d.code;
+            let keep_app = !(CHANGES_THE_APP.contains(&code)
+                || cannot_start && matches!(code, "DSIG001" | "DSIG002"));
             refusal(
                 src,
                 opts,
@@ -159,6 +171,7 @@ pub fn check(src: &str, opts: &LintOptions, chain: Option<&Chain>, diagnostics: 
                 &before_all,
                 &before_errors,
                 syntax_before,
+                keep_app,
             )
         };
         if let Some(why) = why {
@@ -183,6 +196,7 @@ fn refusal(
     before_all: &HashMap<&'static str, usize>,
     before_errors: &HashMap<&'static str, usize>,
     syntax_before: usize,
+    keep_app: bool,
 ) -> Option<String> {
     let own: Vec<&Edit> = fix.edits.iter().filter(|e| e.file.is_none()).collect();
     let Some(text) = apply(src, &own) else {
@@ -236,7 +250,7 @@ fn refusal(
         }
     }
     let after_app = linted.chain.as_ref().and_then(app_of);
-    if &after_app != before_app && !CHANGES_THE_APP.contains(&code) {
+    if keep_app && &after_app != before_app {
         return Some(match (before_app, &after_app) {
             (Some(b), Some(a)) if b.argv == a.argv => format!(
                 "`{}` would be looked up on PATH, while the package manager finds it in node_modules/.bin",

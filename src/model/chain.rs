@@ -440,6 +440,8 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
             && let Some(ep) = &base.entrypoint
             && ep.len() == 1
             && !INITS.contains(&prog.as_str())
+            // a runtime (distroless node, python) is the app, not a script
+            && !is_runtime_program(&ep[0])
             // the image's own, or the same script named again after an init
             // (`ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]`) when the
             // build context does not put another file there
@@ -949,6 +951,13 @@ pub fn is_package_manager(prog: &str) -> bool {
 }
 
 /// Interpreters whose PID-1 behaviour matters for DSIG005.
+/// A program that is a language runtime rather than a script: node,
+/// python, java, ruby, deno, bun.
+pub fn is_runtime_program(program: &str) -> bool {
+    let p = basename(program);
+    runtime_of(p).is_some() || p == "java"
+}
+
 pub fn runtime_of(prog: &str) -> Option<Runtime> {
     match prog {
         "node" | "nodejs" => Some(Runtime::Node),

@@ -160,6 +160,30 @@ pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judge
     })
 }
 
+/// The base image's ENTRYPOINT when the image sets it and it is a runtime
+/// (`["/nodejs/bin/node"]`, `["/usr/bin/python3.13"]`, `["/usr/bin/java",
+/// "-jar"]`) and the Dockerfile does not replace it.
+fn base_runtime_entrypoint<'a>(cx: &RuleContext<'a>) -> Option<&'a [String]> {
+    let launch = cx.launch?;
+    let ep = launch.entrypoint.as_ref()?;
+    if !matches!(ep.origin, crate::model::Origin::BaseImage { .. }) {
+        return None;
+    }
+    let base = launch.base?;
+    let argv = base.entrypoint.as_deref()?;
+    crate::model::chain::is_runtime_program(argv.first()?).then_some(argv)
+}
+
+/// `words` start the same runtime as `entrypoint`: `node` for
+/// `/nodejs/bin/node`, `python3` for `/usr/bin/python3.13`, `java -jar`.
+fn same_runtime(words: &[String], entrypoint: &[String]) -> bool {
+    use crate::model::chain::basename;
+    words.iter().zip(entrypoint).all(|(w, e)| {
+        let (w, e) = (basename(w), basename(e));
+        w == e || (w.starts_with("python") && e.starts_with("python"))
+    })
+}
+
 /// The literal replacement and, where it can be written, the fix.
 fn replacement(
     cx: &RuleContext,
@@ -181,6 +205,17 @@ fn replacement(
     let whole = crate::shell::plain_argv(text).map(|mut a| {
         if a.first().is_some_and(|w| w == "exec") {
             a.remove(0);
+        }
+        // a base image whose ENTRYPOINT is the runtime itself (distroless
+        // node, python, java) runs CMD as its arguments: `node server.js`
+        // becomes `["server.js"]`, not `["node", "server.js"]`
+        if keyword == "CMD"
+            && let Some(ep) = base_runtime_entrypoint(cx)
+        {
+            let n = ep.len();
+            if a.len() > n && same_runtime(&a[..n], ep) {
+                a.drain(..n);
+            }
         }
         a
     });

@@ -52,6 +52,8 @@ mod tests {
                 "FROM node:22-alpine\nCMD cd /app && node server.js\n",
                 "FROM ubuntu\nSHELL [\"/bin/bash\", \"-c\"]\nCMD node server.js\n",
                 "FROM gcr.io/distroless/nodejs22\nCMD node server.js\n",
+                "FROM gcr.io/distroless/python3-debian13\nCMD python main.py\n",
+                "FROM gcr.io/distroless/java21-debian13\nCMD java -jar /app/app.jar\n",
                 "FROM mycorp/base\nCMD node server.js\n",
                 "FROM python:3.12\nENTRYPOINT [\"tini\", \"--\"]\nCMD python app.py | tee log\n",
                 "FROM node:22 AS base\nCMD npm start\nFROM base\nRUN true\n",
