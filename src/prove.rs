@@ -42,6 +42,12 @@ const SYSTEM_PROGRAMS: &[&str] = &[
     "python", "python3", "java", "ruby", "perl", "php", "deno", "bun", "exec",
 ];
 
+/// Whether a program name is found on PATH whatever runs it (not only in a
+/// package manager's `node_modules/.bin`).
+pub fn on_path(program: &str) -> bool {
+    SYSTEM_PROGRAMS.contains(&basename(program))
+}
+
 /// Where the app's program is looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Lookup {
@@ -68,6 +74,16 @@ impl App {
 pub fn app_of(chain: &Chain) -> Option<App> {
     let last = chain.hops.last()?;
     let prog = last.argv.first()?;
+    // `node_modules/.bin/x` from the app's directory is what a package
+    // manager finds for `x`
+    if let Some(tool) = prog.strip_prefix("node_modules/.bin/") {
+        let mut argv = last.argv.clone();
+        argv[0] = tool.to_string();
+        return Some(App {
+            argv,
+            lookup: Lookup::PackageBin,
+        });
+    }
     let after_pm = chain
         .hops
         .iter()

@@ -20,7 +20,12 @@ fn distroless_runtime_entrypoint_is_the_app_with_cmd_as_arguments() {
     // node as PID 1 without an init
     let r = dsig(
         root,
-        &["lint", "--format", "json", "testdata/ps-distroless/Dockerfile"],
+        &[
+            "lint",
+            "--format",
+            "json",
+            "testdata/ps-distroless/Dockerfile",
+        ],
     );
     let codes: Vec<String> = r.json()["diagnostics"]
         .as_array()

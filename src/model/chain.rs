@@ -103,6 +103,9 @@ pub enum HopKind {
         script: Option<String>,
         /// The script text from package.json, when it was read.
         script_text: Option<String>,
+        /// Arguments passed on to the script (`npm run start -- --port
+        /// 8080`, `yarn start --port 8080`): appended to its command.
+        args: Vec<String>,
     },
     /// su/runuser/sudo/gosu/su-exec/setpriv/env and similar wrappers.
     Wrapper { name: String },
@@ -596,7 +599,7 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
             continue;
         }
         // package managers
-        if let Some((pm, script, skip)) = package_manager(&argv) {
+        if let Some((pm, script, skip, args)) = package_manager(&argv) {
             let pkg = if pm_seen { None } else { ctx.package_json() };
             pm_seen = true;
             let script_text = script
@@ -618,6 +621,7 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
                     pm,
                     script: script.clone(),
                     script_text: script_text.clone(),
+                    args: args.clone(),
                 },
                 relation,
                 origin: origin.clone(),
@@ -626,6 +630,12 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
             match (script, script_text) {
                 (Some(s), Some(text)) => {
                     ep_left = 0;
+                    // the package manager appends the arguments, quoted
+                    let mut text = text;
+                    for a in &args {
+                        text.push(' ');
+                        text.push_str(&shell_quote(a));
+                    }
                     argv = vec!["sh".into(), "-c".into(), text];
                     origin = Origin::File {
                         path: format!("{} scripts.{s}", pkg.map(|p| p.path).unwrap_or_default()),
@@ -842,42 +852,71 @@ fn init_args(prog: &str, args: &[String]) -> (Vec<String>, bool) {
     (args[i.min(args.len())..].to_vec(), group)
 }
 
-/// npm/yarn/pnpm/npx: the script they run (or, for npx/exec, the index of
-/// the command they run).
-fn package_manager(argv: &[String]) -> Option<(PackageManager, Option<String>, usize)> {
+/// A word as a POSIX shell reads it back: plain, or in single quotes.
+pub fn shell_quote(a: &str) -> String {
+    if !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
+    {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
+}
+
+/// npm/yarn/pnpm/npx: the script they run and the arguments they pass on to
+/// it, or, for npx/exec/`yarn node`, the index in `argv` of the command they
+/// run.
+type PmRun = (PackageManager, Option<String>, usize, Vec<String>);
+
+fn package_manager(argv: &[String]) -> Option<PmRun> {
     let prog = basename(&argv[0]);
     let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
     let first_pos = args.iter().position(|a| !a.starts_with('-'));
     let sub = first_pos.map(|i| args[i]);
+    // the script name after `run`, and where it is in `args`
     let script_after = |i: usize| {
         args[i + 1..]
             .iter()
-            .find(|a| !a.starts_with('-'))
-            .map(|s| s.to_string())
+            .position(|a| !a.starts_with('-'))
+            .map(|j| (args[i + 1 + j].to_string(), i + 1 + j))
+    };
+    // npm passes on what follows `--`; yarn and pnpm what follows the name
+    let npm_args = |at: usize| -> Vec<String> {
+        args[at + 1..]
+            .iter()
+            .position(|a| *a == "--")
+            .map(|k| args[at + 2 + k..].iter().map(|a| a.to_string()).collect())
+            .unwrap_or_default()
+    };
+    let rest = |at: usize| -> Vec<String> {
+        let tail = &args[at + 1..];
+        let tail = tail.strip_prefix(&["--"][..]).unwrap_or(tail);
+        tail.iter().map(|a| a.to_string()).collect()
     };
     match prog {
         "npx" => {
             let i = first_pos?;
-            Some((PackageManager::Npx, None, i + 1))
+            Some((PackageManager::Npx, None, i + 1, Vec::new()))
         }
         "npm" => match sub? {
             "start" | "test" | "stop" | "restart" => {
-                let s = if sub == Some("test") {
-                    "test"
-                } else {
-                    sub.unwrap()
-                };
-                Some((PackageManager::Npm, Some(s.to_string()), argv.len()))
+                let at = first_pos?;
+                Some((
+                    PackageManager::Npm,
+                    Some(sub?.to_string()),
+                    argv.len(),
+                    npm_args(at),
+                ))
             }
-            "run" | "run-script" | "rum" | "urn" => Some((
-                PackageManager::Npm,
-                Some(script_after(first_pos?)?),
-                argv.len(),
-            )),
+            "run" | "run-script" | "rum" | "urn" => {
+                let (name, at) = script_after(first_pos?)?;
+                Some((PackageManager::Npm, Some(name), argv.len(), npm_args(at)))
+            }
             "exec" | "x" => {
                 let i = first_pos? + 1;
                 let j = args[i..].iter().position(|a| !a.starts_with('-'))? + i;
-                Some((PackageManager::Npx, None, j + 1))
+                Some((PackageManager::Npx, None, j + 1, Vec::new()))
             }
             _ => None,
         },
@@ -887,17 +926,17 @@ fn package_manager(argv: &[String]) -> Option<(PackageManager, Option<String>, u
             } else {
                 PackageManager::Pnpm
             };
-            let s = match sub? {
-                "run" | "run-script" => script_after(first_pos?)?,
+            let at = first_pos?;
+            let (s, at) = match sub? {
+                "run" | "run-script" => script_after(at)?,
                 "install" | "add" | "build" | "i" | "remove" | "global" | "config" | "cache"
                 | "dlx" | "create" => return None,
-                "exec" | "node" => {
-                    let i = first_pos? + 1;
-                    return Some((pm, None, i + 1));
-                }
-                s => s.to_string(),
+                // `yarn node x.js` runs node itself
+                "node" => return Some((pm, None, at + 1, Vec::new())),
+                "exec" => return Some((pm, None, at + 2, Vec::new())),
+                s => (s.to_string(), at),
             };
-            Some((pm, Some(s), argv.len()))
+            Some((pm, Some(s), argv.len(), rest(at)))
         }
         _ => None,
     }

@@ -28,6 +28,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         pm,
         script,
         script_text,
+        args,
     } = &hop.kind
     else {
         return vec![];
@@ -139,20 +140,48 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     d.label = Some(format!(
         "{pm_name} becomes the process that receives SIGTERM"
     ));
-    // The replacement: the script's command, run directly.
-    let direct = script_run.as_ref().and_then(|r| {
-        if r.after.is_some() {
-            return None;
+    // The replacement: the script's command, run directly, with the
+    // arguments the package manager passes on, and the program where the
+    // package manager finds it (a package's tool is in node_modules/.bin,
+    // which is not on PATH without it).
+    let direct = match script {
+        Some(_) => script_run.as_ref().and_then(|r| {
+            if r.after.is_some() {
+                return None;
+            }
+            let mut argv = r.main_argv.clone()?;
+            argv.extend(args.iter().cloned());
+            Some(argv)
+        }),
+        // `yarn node server.js`, `yarn exec tool`: the command it runs (not
+        // npx's: npx may fetch the tool, which then is in no directory of
+        // the image)
+        None if *pm == crate::model::chain::PackageManager::Npx => None,
+        None => chain
+            .hops
+            .get(i + 1)
+            .filter(|h| matches!(h.kind, HopKind::App { .. }))
+            .map(|h| h.argv.clone()),
+    }
+    .map(|mut argv| {
+        if let Some(p) = argv.first_mut()
+            && !p.contains('/')
+            && !crate::prove::on_path(p)
+        {
+            *p = format!("node_modules/.bin/{p}");
         }
-        r.main_argv.clone()
+        argv
     });
     let keyword = keyword_of(cx, origin);
     match (&direct, script, script_text) {
-        (Some(argv), Some(s), Some(_)) => {
+        (Some(argv), _, _) => {
             let json = helpers::exec_form(argv);
-            d.help = Some(format!(
-                "run the app directly with the command of package.json scripts.{s}: `{keyword} {json}`"
-            ));
+            d.help = Some(match script {
+                Some(s) => format!(
+                    "run the app directly with the command of package.json scripts.{s}: `{keyword} {json}`"
+                ),
+                None => format!("run the app directly: `{keyword} {json}`"),
+            });
             if let Origin::Dockerfile { span, .. } = origin
                 && hop.origin == *origin
                 && chain.hops[..i].iter().all(|h| h.origin != *origin)
@@ -217,6 +246,7 @@ mod tests {
                 "FROM node:22\nCMD [\"pnpm\", \"run\", \"serve\"]\n",
                 "FROM node:22-alpine\nCMD [\"pnpm\", \"start\"]\n",
                 "FROM node:22\nCMD [\"npx\", \"serve\", \"dist\"]\n",
+                "FROM node:22\nCMD [\"yarn\", \"node\", \"server.js\"]\n",
                 "FROM node:22\nCMD npm start\n",
                 "FROM mycorp/node\nCMD [\"npm\", \"start\"]\n",
                 "FROM node:22-alpine\nSTOPSIGNAL SIGQUIT\nCMD [\"npm\", \"start\"]\n",
@@ -230,7 +260,7 @@ mod tests {
             .snapshot("package-json")
             .file(
                 "package.json",
-                r#"{"scripts":{"start":"node server.js","bye":"node server.js; echo bye","ex":"exec node server.js"}}"#,
+                r#"{"scripts":{"start":"node server.js","bye":"node server.js; echo bye","ex":"exec node server.js","cra":"react-scripts start"}}"#,
             )
             .pass(&["FROM node:22-alpine\nCMD [\"node\", \"server.js\"]\n"])
             .fail(&[
@@ -238,6 +268,11 @@ mod tests {
                 "FROM node:22-alpine\nCMD [\"npm\", \"start\"]\n",
                 "FROM node:22-alpine\nCMD [\"npm\", \"run\", \"bye\"]\n",
                 "FROM node:22\nCMD [\"npm\", \"run\", \"ex\"]\n",
+                // arguments after `--` go to the script's command
+                "FROM node:22\nCMD [\"npm\", \"run\", \"start\", \"--\", \"--port\", \"8080\"]\n",
+                "FROM node:22\nCMD [\"yarn\", \"start\", \"--port\", \"8080\"]\n",
+                // a package's tool is found in node_modules/.bin
+                "FROM node:22\nCMD [\"npm\", \"run\", \"cra\"]\n",
             ])
             .run();
     }
