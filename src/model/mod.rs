@@ -123,6 +123,9 @@ pub struct Launch {
     /// Every CMD/ENTRYPOINT instruction of the stage, in order (DSIG009).
     pub cmd_instructions: Vec<usize>,
     pub entrypoint_instructions: Vec<usize>,
+    /// A Windows image: no POSIX shell, no PID 1 signal semantics that the
+    /// measurements cover (see [`is_windows`]).
+    pub windows: bool,
 }
 
 impl Launch {
@@ -309,6 +312,7 @@ pub fn launch(df: &Dockerfile, stages: &[Stage], idx: usize, opts: &ModelOptions
         }
         apply_stage(df, stages, i, &mut l);
     }
+    l.windows = is_windows(df, &l);
     l
 }
 
@@ -476,7 +480,30 @@ fn base_launch(image: &str, opts: &ModelOptions) -> Launch {
         runtime_init: None,
         cmd_instructions: Vec::new(),
         entrypoint_instructions: Vec::new(),
+        windows: false,
     }
+}
+
+/// Whether a stage builds a Windows image: its base image's name says so
+/// (`mcr.microsoft.com/windows/servercore`, `...-nanoserver-...`,
+/// `...-windowsservercore-...`), the file uses `` # escape=` `` (the
+/// Windows convention, so that `C:\path` keeps its backslashes), or its
+/// SHELL is PowerShell or cmd.
+pub fn is_windows(df: &Dockerfile, l: &Launch) -> bool {
+    let image = l.base_image.to_ascii_lowercase();
+    let by_name = ["windows", "servercore", "nanoserver"]
+        .iter()
+        .any(|w| image.contains(w));
+    let by_escape = df
+        .directives
+        .iter()
+        .any(|d| d.name == "escape" && d.value.trim() == "`");
+    let by_shell = l.shell.argv.first().is_some_and(|p| {
+        let p = p.rsplit(['\\', '/']).next().unwrap_or(p).to_ascii_lowercase();
+        let p = p.strip_suffix(".exe").unwrap_or(&p);
+        matches!(p, "powershell" | "pwsh" | "cmd")
+    });
+    by_name || by_escape || by_shell
 }
 
 /// Apply what a compose service overrides: `entrypoint` (which also clears

@@ -44,6 +44,10 @@ mod tests {
                 "FROM node:22\nENTRYPOINT node server.js\nCMD x\n",
                 "FROM node:22\nCMD ['node', 'server.js']\n",
                 "FROM node:22 AS build\nCMD node x\nFROM node:22\nCMD [\"node\"]\n",
+                // Windows: no claim from Linux measurements, no backslash lost
+                "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nCMD C:\\go\\bin\\go.exe run main.go\n",
+                "FROM golang:1.22-windowsservercore\nSHELL [\"powershell\", \"-Command\"]\nCMD C:\\app\\server.exe\n",
+                "FROM mycorp/base\nSHELL [\"cmd\", \"/S\", \"/C\"]\nCMD C:\\app\\server.exe\n",
             ])
             .fail(&[
                 "FROM node:22\nCMD node server.js\n",
