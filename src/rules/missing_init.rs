@@ -43,6 +43,15 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     if p + 1 != chain.hops.len() {
         return vec![];
     }
+    // `python3 -V`, `node --version`: prints and exits, never stopped
+    if hop.argv.len() == 2
+        && matches!(
+            hop.argv[1].as_str(),
+            "-V" | "-v" | "--version" | "-h" | "--help" | "-VV"
+        )
+    {
+        return vec![];
+    }
     let name = runtime.name();
     let stop = launch.stop_signal();
     let (severity, message) = match runtime {
@@ -155,6 +164,8 @@ mod tests {
         Tester::new(&RULE)
             .pass(&[
                 "FROM node:22\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"node\", \"server.js\"]\n",
+                // prints its version and exits: never stopped
+                "FROM python:3.12-slim\nCMD [\"/usr/local/bin/python3\", \"-V\"]\n",
                 "FROM node:22-alpine\nRUN apk add dumb-init\nENTRYPOINT [\"/usr/bin/dumb-init\", \"--\"]\nCMD [\"node\", \"server.js\"]\n",
                 "FROM node:22\nCMD [\"npm\", \"start\"]\n",
                 "FROM node:22\nCMD node server.js\n",
