@@ -499,7 +499,11 @@ pub fn is_windows(df: &Dockerfile, l: &Launch) -> bool {
         .iter()
         .any(|d| d.name == "escape" && d.value.trim() == "`");
     let by_shell = l.shell.argv.first().is_some_and(|p| {
-        let p = p.rsplit(['\\', '/']).next().unwrap_or(p).to_ascii_lowercase();
+        let p = p
+            .rsplit(['\\', '/'])
+            .next()
+            .unwrap_or(p)
+            .to_ascii_lowercase();
         let p = p.strip_suffix(".exe").unwrap_or(&p);
         matches!(p, "powershell" | "pwsh" | "cmd")
     });
