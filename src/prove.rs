@@ -153,6 +153,8 @@ pub fn check(
         launch.is_some_and(|l| l.bin_sh == crate::model::base_images::ShellKind::None);
     let (before_all, before_errors) = tally(diagnostics);
     let syntax_before = before_all.get("DSIG000").copied().unwrap_or(0);
+    let findings: Vec<(&'static str, Severity)> =
+        diagnostics.iter().map(|d| (d.code, d.severity)).collect();
     let mut checked = 0;
     let mut spent = 0;
     for d in diagnostics.iter_mut() {
@@ -176,6 +178,11 @@ pub fn check(
             checked += 1;
             spent += cost;
             let code = d.code;
+            let severity = d.severity;
+            let before_at_least = findings
+                .iter()
+                .filter(|(c, s)| *c == code && *s >= severity)
+                .count();
             let keep_app = !(CHANGES_THE_APP.contains(&code)
                 || cannot_start && matches!(code, "DSIG001" | "DSIG002"));
             refusal(
@@ -184,10 +191,11 @@ pub fn check(
                 fix,
                 code,
                 &before_app,
-                &before_all,
                 &before_errors,
                 syntax_before,
                 keep_app,
+                severity,
+                before_at_least,
             )
         };
         if let Some(why) = why {
@@ -209,10 +217,11 @@ fn refusal(
     fix: &crate::diagnostic::Fix,
     code: &'static str,
     before_app: &Option<App>,
-    before_all: &HashMap<&'static str, usize>,
     before_errors: &HashMap<&'static str, usize>,
     syntax_before: usize,
     keep_app: bool,
+    severity: Severity,
+    before_at_least: usize,
 ) -> Option<String> {
     let own: Vec<&Edit> = fix.edits.iter().filter(|e| e.file.is_none()).collect();
     let Some(text) = apply(src, &own) else {
@@ -257,7 +266,14 @@ fn refusal(
     if after_all.get("DSIG000").copied().unwrap_or(0) > syntax_before {
         return Some("the fixed file would not parse".into());
     }
-    if after_all.get(code).copied().unwrap_or(0) >= before_all.get(code).copied().unwrap_or(0) {
+    // gone, or left at a lower severity (`ENTRYPOINT exec app` is still
+    // shell form, but only CMD being ignored is left to say)
+    let at_least = |d: &[Diagnostic]| {
+        d.iter()
+            .filter(|x| x.code == code && x.severity >= severity)
+            .count()
+    };
+    if at_least(&linted.diagnostics) >= before_at_least {
         return Some("the fixed file would still have this finding".into());
     }
     for (c, n) in &after_errors {
