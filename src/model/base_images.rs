@@ -82,6 +82,30 @@ const RHEL_NAMES: [&str; 6] = [
 ];
 
 const REASON_ALPINE_TAG: &str = "the tag names an Alpine variant, so /bin/sh is busybox ash";
+const REASON_DEBIAN_TAG: &str =
+    "the tag names a Debian or Ubuntu release, so /bin/sh is dash (convention, not verified per image)";
+const REASON_OLD_OPENJDK: &str = "openjdk 8 and 11 tags were built on Debian (buildpack-deps), so /bin/sh is dash (not in the measured table)";
+
+/// Release names of Debian and Ubuntu that image tags carry.
+const DEBIAN_CODENAMES: &[&str] = &[
+    "trixie", "bookworm", "bullseye", "buster", "stretch", "jessie", "sid", "focal", "jammy",
+    "noble", "bionic", "xenial", "trusty", "plucky", "oracular",
+];
+
+/// Whether a tag names a Debian or Ubuntu release: a codename, or
+/// `debian12`, `ubuntu22.04`-style tokens.
+fn debian_tag(tag: &Tag) -> bool {
+    tag.segs.iter().any(|s| match s {
+        Seg::Lit(l) => l.split(['-', '_', '.']).any(|t| {
+            DEBIAN_CODENAMES.contains(&t)
+                || ["debian", "ubuntu"].iter().any(|d| {
+                    t.strip_prefix(d)
+                        .is_some_and(|v| !v.is_empty() && v.chars().all(|c| c.is_ascii_digit()))
+                })
+        }),
+        Seg::Var => false,
+    })
+}
 const REASON_DISTROLESS: &str = "distroless images contain no /bin/sh";
 const REASON_RHEL: &str =
     "a Red Hat family image, where /bin/sh is bash (convention, not verified per image)";
@@ -237,6 +261,18 @@ fn resolve(image_ref: &str) -> Resolved {
         return Resolved::Unknown(REASON_UNPARSABLE);
     };
 
+    // 0. openjdk 8 and 11: older than the table's rows (27, 28), Debian
+    if r.full_name().as_deref() == Some("openjdk")
+        && let Some(t) = r.tag.concrete()
+        && let Some(major) = t.split(|c: char| !c.is_ascii_digit()).next()
+        && matches!(major, "7" | "8" | "9" | "10" | "11")
+        && !t.contains("alpine")
+        && !t.contains("windows")
+        && !t.contains("nanoserver")
+    {
+        return Resolved::Family(ShellKind::Dash, REASON_OLD_OPENJDK);
+    }
+
     // 1. The image itself is in the table.
     if let Some(name) = r.full_name() {
         let rows = rows_named(table, &name);
@@ -255,6 +291,14 @@ fn resolve(image_ref: &str) -> Resolved {
         for take in [2, 1] {
             if segments.len() < take || (take == segments.len() && r.is_hub()) {
                 // A Hub path of this length was already looked up exactly.
+                continue;
+            }
+            // `registry/node` and `registry/library/node` mirror the official
+            // image; `cgr.dev/chainguard/node` is another image of that name
+            if take == 1
+                && segments.len() > 1
+                && segments[segments.len() - 2] != "library"
+            {
                 continue;
             }
             let suffix = segments[segments.len() - take..].join("/");
@@ -278,7 +322,12 @@ fn resolve(image_ref: &str) -> Resolved {
         return Resolved::Family(ShellKind::Busybox, REASON_ALPINE_TAG);
     }
 
-    // 4. Red Hat family names.
+    // 4. The tag names a Debian or Ubuntu release.
+    if debian_tag(&r.tag) {
+        return Resolved::Family(ShellKind::Dash, REASON_DEBIAN_TAG);
+    }
+
+    // 5. Red Hat family names.
     if let Some(path) = &r.path {
         let rhel = RHEL_NAMES.iter().any(|n| path.contains(n))
             || path
@@ -1418,6 +1467,23 @@ mod tests {
     // --- family fallbacks
 
     #[test]
+    fn family_debian_tags_old_openjdk_and_lookalikes() {
+        assert_eq!(family("myorg/app:1.0-bookworm"), ShellKind::Dash);
+        assert_eq!(family("ghcr.io/x/y:jammy"), ShellKind::Dash);
+        assert_eq!(family("myorg/app:2-debian12-slim"), ShellKind::Dash);
+        assert_eq!(family("myorg/app:ubuntu22.04"), ShellKind::Dash);
+        assert_eq!(family("openjdk:8-jdk"), ShellKind::Dash);
+        assert_eq!(family("openjdk:11-jre-slim"), ShellKind::Dash);
+        assert_eq!(known("openjdk:27-ea").shell, ShellKind::Bash);
+        // named like the official node image on another registry, but in
+        // another namespace: not that image
+        unknown("cgr.dev/chainguard/node");
+        unknown("cgr.dev/chainguard/node:latest");
+        assert_eq!(family("localhost:5000/node:20"), ShellKind::Dash);
+        assert_eq!(family("mirror.gcr.io/library/node:20"), ShellKind::Dash);
+    }
+
+    #[test]
     fn family_alpine_tags() {
         assert_eq!(family("myorg/app:1.0-alpine"), ShellKind::Busybox);
         assert_eq!(family("localhost:5000/x:alpine3.20"), ShellKind::Busybox);
@@ -1437,11 +1503,10 @@ mod tests {
         );
         assert_eq!(family("localhost:5000/node:20"), ShellKind::Dash);
         assert_eq!(family("localhost:5000/node:20-alpine"), ShellKind::Busybox);
-        assert_eq!(
-            family("registry.example.com:443/team/python:3.12-slim"),
-            ShellKind::Dash
-        );
-        assert_eq!(family("ghcr.io/acme/mysql:8"), ShellKind::Bash);
+        // a namespace of its own on another registry: another image that
+        // only shares the name (cgr.dev/chainguard/node)
+        unknown("registry.example.com:443/team/python:3.12");
+        unknown("ghcr.io/acme/mysql:8");
         assert_eq!(
             family("quay.io/x/jenkins/jenkins:lts-alpine"),
             ShellKind::Busybox
