@@ -82,8 +82,7 @@ const RHEL_NAMES: [&str; 6] = [
 ];
 
 const REASON_ALPINE_TAG: &str = "the tag names an Alpine variant, so /bin/sh is busybox ash";
-const REASON_DEBIAN_TAG: &str =
-    "the tag names a Debian or Ubuntu release, so /bin/sh is dash (convention, not verified per image)";
+const REASON_DEBIAN_TAG: &str = "the tag names a Debian or Ubuntu release, so /bin/sh is dash (convention, not verified per image)";
 const REASON_OLD_OPENJDK: &str = "openjdk 8 and 11 tags were built on Debian (buildpack-deps), so /bin/sh is dash (not in the measured table)";
 
 /// Release names of Debian and Ubuntu that image tags carry.
@@ -295,11 +294,15 @@ fn resolve(image_ref: &str) -> Resolved {
             }
             // `registry/node` and `registry/library/node` mirror the official
             // image; `cgr.dev/chainguard/node` is another image of that name
-            if take == 1
-                && segments.len() > 1
-                && segments[segments.len() - 2] != "library"
-            {
-                continue;
+            if take == 1 && segments.len() > 1 {
+                let (ns, name) = (segments[segments.len() - 2], segments[segments.len() - 1]);
+                // `library/` (Docker's own), the publisher's own namespace
+                // (`public.ecr.aws/ubuntu/ubuntu`, `ghcr.io/oracle/oraclelinux`)
+                let official =
+                    ns == "library" || ns == name || (ns, name) == ("oracle", "oraclelinux");
+                if !official {
+                    continue;
+                }
             }
             let suffix = segments[segments.len() - take..].join("/");
             let rows: Vec<&'static Row> = rows_named(table, &suffix)
@@ -1481,6 +1484,14 @@ mod tests {
         unknown("cgr.dev/chainguard/node:latest");
         assert_eq!(family("localhost:5000/node:20"), ShellKind::Dash);
         assert_eq!(family("mirror.gcr.io/library/node:20"), ShellKind::Dash);
+        assert_eq!(
+            family("public.ecr.aws/ubuntu/ubuntu:20.04"),
+            ShellKind::Dash
+        );
+        assert_eq!(
+            family("public.ecr.aws/docker/library/node:20-alpine"),
+            ShellKind::Busybox
+        );
     }
 
     #[test]
