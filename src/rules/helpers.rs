@@ -3,7 +3,7 @@
 
 use crate::model::base_images::ShellKind;
 use crate::model::chain::flavor;
-use crate::shell::{self, CommandKind};
+use crate::shell::{self, CommandKind, ShellFlavor};
 
 /// Longest command text quoted in a message or help (characters).
 pub const MAX_SHOWN: usize = 200;
@@ -59,7 +59,17 @@ pub fn shell_run(kind: ShellKind, text: &str) -> ShellRun {
     let execs = if explicit_exec {
         Some(true)
     } else {
-        flavor(kind).and_then(|f| shell::c_string_execs_last(f, &a))
+        match flavor(kind) {
+            Some(f) => shell::c_string_execs_last(f, &a),
+            // a shell nobody named: what dash, busybox ash and bash all do
+            // (anything after the app keeps every one of them, fact 7)
+            None if kind == ShellKind::Unknown => {
+                let all = [ShellFlavor::Dash, ShellFlavor::Busybox, ShellFlavor::Bash]
+                    .map(|f| shell::c_string_execs_last(f, &a));
+                all.iter().all(|x| *x == all[0]).then_some(all[0]).flatten()
+            }
+            None => None,
+        }
     };
     let after = main.and_then(|m| {
         let rest: Vec<&shell::Command> = a

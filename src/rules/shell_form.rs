@@ -87,7 +87,8 @@ pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judge
                 cx.image()
             ),
         ),
-        ShellKind::Unknown if !run.explicit_exec => (
+        // unknown shell, unless what follows the app keeps every shell
+        ShellKind::Unknown if !run.explicit_exec && run.execs != Some(false) => (
             Severity::Warning,
             format!(
                 "{keyword} is shell form and the shell is not known ({}): under dash (Debian, Ubuntu) `{sh}` stays PID 1 and ignores SIGTERM, and {app} is SIGKILLed {GRACE}",

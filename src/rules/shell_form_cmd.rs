@@ -59,6 +59,9 @@ mod tests {
                 "FROM gcr.io/distroless/python3-debian13\nCMD python main.py\n",
                 "FROM gcr.io/distroless/java21-debian13\nCMD java -jar /app/app.jar\n",
                 "FROM mycorp/base\nCMD node server.js\n",
+                // anything after the app keeps every shell (fact 7): an
+                // error whatever the image's shell
+                "FROM mycorp/base\nCMD node server.js; echo done\n",
                 "FROM python:3.12\nENTRYPOINT [\"tini\", \"--\"]\nCMD python app.py | tee log\n",
                 "FROM node:22 AS base\nCMD npm start\nFROM base\nRUN true\n",
             ])
