@@ -895,6 +895,17 @@ fn package_manager(argv: &[String]) -> Option<PmRun> {
         tail.iter().map(|a| a.to_string()).collect()
     };
     match prog {
+        // `corepack yarn start` runs yarn inside corepack's node process and
+        // behaves as yarn does (fact 36)
+        "corepack" => {
+            let i = first_pos?;
+            let inner = &argv[i + 1..];
+            if !matches!(basename(inner.first()?), "yarn" | "pnpm" | "npm" | "npx") {
+                return None;
+            }
+            let (pm, script, skip, args) = package_manager(inner)?;
+            Some((pm, script, skip + i + 1, args))
+        }
         "npx" => {
             let i = first_pos?;
             Some((PackageManager::Npx, None, i + 1, Vec::new()))
@@ -986,7 +997,7 @@ fn exec_wrapper(prog: &str, args: &[String]) -> Option<Vec<String>> {
 
 /// npm, npx, yarn, pnpm.
 pub fn is_package_manager(prog: &str) -> bool {
-    matches!(basename(prog), "npm" | "npx" | "yarn" | "pnpm")
+    matches!(basename(prog), "npm" | "npx" | "yarn" | "pnpm" | "corepack")
 }
 
 /// Interpreters whose PID-1 behaviour matters for DSIG005.

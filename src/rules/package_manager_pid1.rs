@@ -247,6 +247,7 @@ mod tests {
                 "FROM node:22-alpine\nCMD [\"pnpm\", \"start\"]\n",
                 "FROM node:22\nCMD [\"npx\", \"serve\", \"dist\"]\n",
                 "FROM node:22\nCMD [\"yarn\", \"node\", \"server.js\"]\n",
+                "FROM node:22\nCMD [\"corepack\", \"yarn\", \"start\"]\n",
                 "FROM node:22\nCMD npm start\n",
                 "FROM mycorp/node\nCMD [\"npm\", \"start\"]\n",
                 "FROM node:22-alpine\nSTOPSIGNAL SIGQUIT\nCMD [\"npm\", \"start\"]\n",
