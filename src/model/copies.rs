@@ -15,6 +15,51 @@ const PATH: &[&str] = &[
     "/bin",
 ];
 
+/// The PATH a program name is looked up on: the stage's `ENV PATH` (its
+/// `$PATH` standing for what came before), else the usual directories.
+pub fn env_path(df: &Dockerfile, stages: &[Stage], idx: usize) -> Vec<String> {
+    let mut chain = vec![idx];
+    let mut cur = idx;
+    while let Some(p) = stages[cur].base_stage.filter(|&p| p < cur) {
+        chain.push(p);
+        cur = p;
+    }
+    let mut path: Vec<String> = PATH.iter().map(|d| d.to_string()).collect();
+    for &i in chain.iter().rev() {
+        let st = &stages[i];
+        for inst in &df.instructions[st.from + 1..st.end] {
+            if inst.kind != Kind::Env {
+                continue;
+            }
+            let Args::KeyValues(kvs) = &inst.args else {
+                continue;
+            };
+            for kv in kvs.iter().filter(|kv| kv.key.value == "PATH") {
+                let value = kv.value.value.trim_matches(['"', '\'']);
+                let mut next = Vec::new();
+                let mut unknown = false;
+                for part in value.split(':') {
+                    match part.trim_matches(['"', '\'']) {
+                        "$PATH" | "${PATH}" => next.extend(path.iter().cloned()),
+                        p if p.starts_with('/') && !p.contains('$') => next.push(p.to_string()),
+                        "" => {}
+                        _ => unknown = true,
+                    }
+                }
+                // a part dsig cannot expand: keep what was searched before
+                // too, rather than lose a directory
+                if unknown {
+                    next.extend(path.iter().cloned());
+                }
+                if !next.is_empty() {
+                    path = next;
+                }
+            }
+        }
+    }
+    path
+}
+
 /// Normalise an absolute in-image path (`/a/./b/../c` → `/a/c`).
 pub fn normalize(p: &str) -> String {
     let mut parts: Vec<&str> = Vec::new();
@@ -159,7 +204,10 @@ pub fn locate_program(
     } else if program.contains('/') {
         vec![join(&workdir, program)]
     } else {
-        PATH.iter().map(|d| format!("{d}/{program}")).collect()
+        env_path(df, stages, idx)
+            .iter()
+            .map(|d| format!("{}/{program}", d.trim_end_matches('/')))
+            .collect()
     };
     for image_path in candidates {
         if let Some(rel) = locate_in(&copies, ctx, &image_path) {
@@ -273,6 +321,19 @@ mod tests {
         let df = parse(src);
         let st = stages(&df);
         locate_program(&df, &st, st.len() - 1, &ctx, program).map(|l| l.rel)
+    }
+
+    #[test]
+    fn env_path_finds_scripts() {
+        let files = &["bin/start.sh"];
+        let df = "FROM a\nCOPY bin/ /opt/app/bin/\nENV PATH=/opt/app/bin:$PATH\n";
+        assert_eq!(prog(df, files, "start.sh").as_deref(), Some("bin/start.sh"));
+        let df = "FROM a\nCOPY bin/ /opt/app/bin/\n";
+        assert_eq!(prog(df, files, "start.sh"), None);
+        // the legacy form, quotes, and parts dsig cannot expand
+        let files = &["start.sh"];
+        let df = "FROM a\nCOPY start.sh /usr/local/bin/\nENV PATH \"/root/.x/:$PATH\"\nENV PATH=\"${PATH}:${HOME}/bin\"\n";
+        assert_eq!(prog(df, files, "start.sh").as_deref(), Some("start.sh"));
     }
 
     #[test]
