@@ -36,9 +36,19 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     let sh = launch.bin_sh;
     let sh_name = sh.display();
     let pm_name = pm.name();
+    // `corepack yarn start` runs yarn inside corepack
+    let via = if hop
+        .argv
+        .first()
+        .is_some_and(|p| crate::model::chain::basename(p) == "corepack")
+    {
+        "corepack "
+    } else {
+        ""
+    };
     let what = match script {
         Some(s) => format!(
-            "`{pm_name} {}`",
+            "`{via}{pm_name} {}`",
             if s == "start" {
                 "start".to_string()
             } else {
