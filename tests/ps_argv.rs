@@ -35,3 +35,31 @@ fn distroless_runtime_entrypoint_is_the_app_with_cmd_as_arguments() {
         .collect();
     assert_eq!(codes, ["DSIG005"]);
 }
+
+#[test]
+fn a_scripts_other_branches_are_listed() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("e.sh"),
+        "#!/bin/sh\nset -e\ncase \"$1\" in\n  web) exec node web.js ;;\n  worker) node worker.js ;;\n  *) exec \"$@\" ;;\nesac\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("Dockerfile"),
+        "FROM node:22\nCOPY e.sh /usr/local/bin/\nENTRYPOINT [\"e.sh\"]\nCMD [\"node\", \"server.js\"]\n",
+    )
+    .unwrap();
+    let r = dsig(d.path(), &["ps", "Dockerfile"]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr());
+    let out = r.stdout();
+    assert!(out.contains("2 other branches of e.sh:"), "{out}");
+    assert!(
+        out.contains("e.sh:4 exec node web.js (replaces the shell)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("e.sh:5 node worker.js (the shell stays as its parent)"),
+        "{out}"
+    );
+    assert!(out.contains("exec→ node server.js"), "{out}");
+}

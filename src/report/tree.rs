@@ -49,6 +49,40 @@ pub fn render_text(path: &str, launch: &Launch, stage_name: Option<&str>, chain:
         if let Some(note) = &hop.note {
             out.push_str(&format!("{}      {note}\n", "  ".repeat(depth)));
         }
+        // the script's other ways to end: the branches not followed
+        if let crate::model::HopKind::Script {
+            sites,
+            main: Some(m),
+            path: Some(rel),
+            ..
+        } = &hop.kind
+            && sites.len() > 1
+        {
+            let others = sites.len() - 1;
+            out.push_str(&format!(
+                "{}      {others} other branch{} of {rel}:\n",
+                "  ".repeat(depth),
+                if others == 1 { "" } else { "es" }
+            ));
+            for (_, site) in sites.iter().enumerate().filter(|(k, _)| k != m).take(8) {
+                let how = if site.exec {
+                    "replaces the shell"
+                } else if site.background {
+                    "in the background"
+                } else {
+                    "the shell stays as its parent"
+                };
+                let text = crate::read::excerpt(&site.text, 60);
+                out.push_str(&format!(
+                    "{}        {rel}:{} {text} ({how})\n",
+                    "  ".repeat(depth),
+                    site.line
+                ));
+            }
+            if others > 8 {
+                out.push_str(&format!("{}        …\n", "  ".repeat(depth)));
+            }
+        }
     }
     if let Some(why) = &chain.incomplete {
         out.push_str(&format!("  (the tree stops here: {why})\n"));
