@@ -18,12 +18,7 @@ const PATH: &[&str] = &[
 /// The PATH a program name is looked up on: the stage's `ENV PATH` (its
 /// `$PATH` standing for what came before), else the usual directories.
 pub fn env_path(df: &Dockerfile, stages: &[Stage], idx: usize) -> Vec<String> {
-    let mut chain = vec![idx];
-    let mut cur = idx;
-    while let Some(p) = stages[cur].base_stage.filter(|&p| p < cur) {
-        chain.push(p);
-        cur = p;
-    }
+    let chain = super::stage_chain(stages, idx);
     let mut path: Vec<String> = PATH.iter().map(|d| d.to_string()).collect();
     for &i in chain.iter().rev() {
         let st = &stages[i];
@@ -96,14 +91,7 @@ struct Copy {
 /// The stage's copies from the context and its final WORKDIR, following
 /// `FROM <earlier stage>`.
 fn copies(df: &Dockerfile, stages: &[Stage], idx: usize) -> (Vec<Copy>, String) {
-    // the chain of stages from the root image to `idx`, walked in a loop
-    // (a long chain of `FROM <stage>` must not exhaust the stack)
-    let mut chain = vec![idx];
-    let mut cur = idx;
-    while let Some(p) = stages[cur].base_stage.filter(|&p| p < cur) {
-        chain.push(p);
-        cur = p;
-    }
+    let chain = super::stage_chain(stages, idx);
     let mut out = Vec::new();
     let mut workdir = "/".to_string();
     for &i in chain.iter().rev() {

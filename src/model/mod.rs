@@ -294,17 +294,24 @@ pub struct ModelOptions {
     pub shells: Vec<(String, ShellKind)>,
 }
 
-/// The effective launch configuration of stage `idx`.
-pub fn launch(df: &Dockerfile, stages: &[Stage], idx: usize, opts: &ModelOptions) -> Launch {
-    // The stages this one builds on, nearest first (a loop, not recursion:
-    // a chain of thousands of stages must not overflow the stack).
+/// Stage `idx` and the stages it builds on (`FROM <earlier stage>`),
+/// nearest first; the last one starts from an image. A loop, not recursion:
+/// a chain of thousands of stages must not overflow the stack.
+pub fn stage_chain(stages: &[Stage], idx: usize) -> Vec<usize> {
     let mut chain = vec![idx];
     let mut cur = idx;
     while let Some(parent) = stages[cur].base_stage.filter(|p| *p < cur) {
         chain.push(parent);
         cur = parent;
     }
-    let mut l = base_launch(&stages[cur].base, opts);
+    chain
+}
+
+/// The effective launch configuration of stage `idx`.
+pub fn launch(df: &Dockerfile, stages: &[Stage], idx: usize, opts: &ModelOptions) -> Launch {
+    let chain = stage_chain(stages, idx);
+    let root = *chain.last().unwrap_or(&idx);
+    let mut l = base_launch(&stages[root].base, opts);
     for (n, &i) in chain.iter().rev().enumerate() {
         if n > 0 {
             l.cmd_instructions.clear();

@@ -182,14 +182,7 @@ fn copies_into(cx: &RuleContext, dirs: &[&str]) -> bool {
         return true;
     };
     // this stage and the stages it is built on
-    let mut stages = vec![launch.stage];
-    while let Some(p) = stages
-        .last()
-        .and_then(|&i| cx.stages[i].base_stage)
-        .filter(|p| !stages.contains(p))
-    {
-        stages.push(p);
-    }
+    let stages = crate::model::stage_chain(cx.stages, launch.stage);
     stages.iter().any(|&si| {
         let st = &cx.stages[si];
         cx.df.instructions[st.from..st.end]
