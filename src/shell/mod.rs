@@ -460,6 +460,42 @@ enum Work<'t> {
     },
 }
 
+/// Statements and the connector after each, as a sequence-like node is read: a connector
+/// token belongs to the statement before it, a newline separates when no token does.
+#[derive(Default)]
+struct Seq<'t> {
+    out: Vec<(Node<'t>, Connector)>,
+    pending: Option<Connector>,
+}
+
+impl<'t> Seq<'t> {
+    fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    fn statement(&mut self, node: Node<'t>, conn: Connector) {
+        if let Some(last) = self.out.last_mut() {
+            last.1 = self.pending.take().unwrap_or(Connector::Newline);
+        }
+        self.pending = None;
+        self.out.push((node, conn));
+    }
+
+    fn connector(&mut self, c: Connector) {
+        if self.pending.is_none() && !self.out.is_empty() {
+            self.pending = Some(c);
+        }
+    }
+
+    /// A trailing `;` or `&` belongs to the last statement.
+    fn finish(mut self) -> Vec<(Node<'t>, Connector)> {
+        if let (Some(last), Some(c)) = (self.out.last_mut(), self.pending) {
+            last.1 = c;
+        }
+        self.out
+    }
+}
+
 struct Cx<'a> {
     text: &'a str,
 }
@@ -501,8 +537,7 @@ impl<'a> Cx<'a> {
         outer: Connector,
         error_node: bool,
     ) -> Vec<(Node<'t>, Connector)> {
-        let mut out: Vec<(Node<'t>, Connector)> = Vec::new();
-        let mut pending: Option<Connector> = None;
+        let mut seq = Seq::default();
         for (_, child) in children(node) {
             if child.is_named() {
                 let kind = child.kind();
@@ -512,23 +547,12 @@ impl<'a> Cx<'a> {
                 if error_node && !is_statement(kind) {
                     continue;
                 }
-                if let Some(last) = out.last_mut() {
-                    last.1 = pending.take().unwrap_or(Connector::Newline);
-                }
-                pending = None;
-                out.push((child, outer));
-            } else if let Some(c) = connector_of_token(child.kind())
-                && pending.is_none()
-                && !out.is_empty()
-            {
-                pending = Some(c);
+                seq.statement(child, outer);
+            } else if let Some(c) = connector_of_token(child.kind()) {
+                seq.connector(c);
             }
         }
-        if let (Some(last), Some(c)) = (out.last_mut(), pending) {
-            // A trailing `;` or `&` belongs to the last statement.
-            last.1 = c;
-        }
-        out
+        seq.finish()
     }
 
     /// Whether the grammar silently skipped text at top level (it drops a lone `-` as the first
@@ -562,11 +586,10 @@ impl<'a> Cx<'a> {
     /// The statements of `node` that lie inside `span`, each with the connector that follows
     /// it (a `;;` ending a `case` item is not one).
     fn sequence_in<'t>(&self, node: Node<'t>, span: Span) -> Vec<(Node<'t>, Connector)> {
-        let mut out: Vec<(Node<'t>, Connector)> = Vec::new();
-        let mut pending: Option<Connector> = None;
+        let mut seq = Seq::default();
         for (_, child) in children(node) {
             let s = self.span(child);
-            if s.start >= span.end && !out.is_empty() && child.is_named() {
+            if s.start >= span.end && !seq.is_empty() && child.is_named() {
                 break;
             }
             if s.start < span.start {
@@ -577,24 +600,14 @@ impl<'a> Cx<'a> {
                 if s.end > span.end || !is_statement(kind) || !Self::usable(child) {
                     continue;
                 }
-                if let Some(last) = out.last_mut() {
-                    last.1 = pending.take().unwrap_or(Connector::Newline);
-                }
-                pending = None;
-                out.push((child, Connector::End));
+                seq.statement(child, Connector::End);
             } else if matches!(kind, ";;" | ";&" | ";;&") {
                 break;
-            } else if let Some(c) = connector_of_token(kind)
-                && pending.is_none()
-                && !out.is_empty()
-            {
-                pending = Some(c);
+            } else if let Some(c) = connector_of_token(kind) {
+                seq.connector(c);
             }
         }
-        if let (Some(last), Some(c)) = (out.last_mut(), pending) {
-            last.1 = c;
-        }
-        out
+        seq.finish()
     }
 
     fn top_level(&self, root: Node) -> Vec<Command> {
