@@ -28,17 +28,28 @@ fn allowed(a: Applicability, unsafe_fixes: bool) -> bool {
 }
 
 /// The file's line ending: CRLF when most of its lines end so.
-fn uses_crlf(src: &str) -> bool {
+pub(crate) fn uses_crlf(src: &str) -> bool {
     let crlf = src.matches("\r\n").count();
     let lf = src.matches('\n').count();
     crlf > 0 && crlf * 2 >= lf
 }
 
-/// Apply non-overlapping edits (sorted by start) to `src`.
-fn apply(src: &str, edits: &[Edit], crlf: bool) -> String {
+/// Apply edits to `src` as `--fix` writes them: in order of position,
+/// inserted line breaks following the file's (`crlf`). `None` when the
+/// edits overlap or a span is not inside the text on char boundaries.
+pub(crate) fn apply_edits(src: &str, edits: &[&Edit], crlf: bool) -> Option<String> {
+    let mut edits = edits.to_vec();
+    edits.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(src.len() + 64);
     let mut pos = 0;
     for e in edits {
+        if e.span.start < pos
+            || e.span.end > src.len()
+            || !src.is_char_boundary(e.span.start)
+            || !src.is_char_boundary(e.span.end)
+        {
+            return None;
+        }
         out.push_str(&src[pos..e.span.start]);
         if crlf {
             out.push_str(&e.replacement.replace("\r\n", "\n").replace('\n', "\r\n"));
@@ -48,7 +59,24 @@ fn apply(src: &str, edits: &[Edit], crlf: bool) -> String {
         pos = e.span.end;
     }
     out.push_str(&src[pos..]);
-    out
+    Some(out)
+}
+
+/// Apply another file's edits (an entrypoint script) to its `current`
+/// text: each edit's expected text must still be at its span. `None` when
+/// the file changed since the edits were made, or they do not fit.
+pub(crate) fn apply_to_other(current: &str, edits: &[&Edit]) -> Option<String> {
+    let fits = edits.iter().all(|e| {
+        e.file.as_ref().is_some_and(|f| {
+            current
+                .get(e.span.start..)
+                .is_some_and(|rest| rest.starts_with(&f.expect))
+        })
+    });
+    if !fits {
+        return None;
+    }
+    apply_edits(current, edits, uses_crlf(current))
 }
 
 /// Pick the fixes of one round: allowed, valid spans, no overlaps (the first
@@ -132,9 +160,10 @@ pub fn fix_source(src: &str, opts: &LintOptions, unsafe_fixes: bool) -> Result<F
         if chosen.is_empty() {
             break;
         }
-        let mut edits: Vec<Edit> = chosen.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
-        edits.sort_by_key(|e| (e.span.start, e.span.end));
-        let next = apply(&text, &edits, crlf);
+        let edits: Vec<&Edit> = chosen.iter().flat_map(|(_, e)| e.iter()).collect();
+        let Some(next) = apply_edits(&text, &edits, crlf) else {
+            break;
+        };
         if next == text {
             break;
         }
@@ -187,22 +216,8 @@ pub fn external_changes(edits: &[Edit]) -> Result<Vec<Change>, String> {
             .unwrap_or_default();
         let old = crate::read::text(path, crate::context::MAX_CONTEXT_FILE)
             .map_err(|e| format!("{display}: not fixed: {e}"))?;
-        let mut sorted = mine.clone();
-        sorted.sort_by_key(|e| std::cmp::Reverse(e.span.start));
-        let mut new = old.clone();
-        for e in sorted {
-            let f = e.file.as_ref().expect("external edit");
-            let ok = e.span.end <= new.len()
-                && new.is_char_boundary(e.span.start)
-                && new.is_char_boundary(e.span.end)
-                && new[e.span.start..].starts_with(&f.expect);
-            if !ok {
-                return Err(format!(
-                    "{display}: not fixed: the file changed since it was read"
-                ));
-            }
-            new.replace_range(e.span.start..e.span.end, &e.replacement);
-        }
+        let new = apply_to_other(&old, &mine)
+            .ok_or_else(|| format!("{display}: not fixed: the file changed since it was read"))?;
         out.push(Change {
             path: path.clone(),
             display,

@@ -112,28 +112,6 @@ fn tally(d: &[Diagnostic]) -> (HashMap<&'static str, usize>, HashMap<&'static st
     (all, errors)
 }
 
-/// Apply sorted, non-overlapping edits to a text; `None` if they do not fit.
-fn apply(text: &str, edits: &[&Edit]) -> Option<String> {
-    let mut edits = edits.to_vec();
-    edits.sort_by_key(|e| (e.span.start, e.span.end));
-    let mut out = String::with_capacity(text.len() + 64);
-    let mut pos = 0;
-    for e in edits {
-        if e.span.start < pos
-            || e.span.end > text.len()
-            || !text.is_char_boundary(e.span.start)
-            || !text.is_char_boundary(e.span.end)
-        {
-            return None;
-        }
-        out.push_str(&text[pos..e.span.start]);
-        out.push_str(&e.replacement);
-        pos = e.span.end;
-    }
-    out.push_str(&text[pos..]);
-    Some(out)
-}
-
 /// Check every fix of `diagnostics` (found in `src` with `opts`, whose
 /// chain is `chain`); drop those that fail, saying why in their help.
 pub fn check(
@@ -223,8 +201,9 @@ fn refusal(
     severity: Severity,
     before_at_least: usize,
 ) -> Option<String> {
+    // the edits exactly as `--fix` would apply them
     let own: Vec<&Edit> = fix.edits.iter().filter(|e| e.file.is_none()).collect();
-    let Some(text) = apply(src, &own) else {
+    let Some(text) = crate::fix::apply_edits(src, &own, crate::fix::uses_crlf(src)) else {
         return Some("its edits overlap".into());
     };
     // another file's edits, through the overlay
@@ -244,13 +223,7 @@ fn refusal(
                 Err(e) => return Some(format!("{} cannot be read: {e}", path.display())),
             },
         };
-        let fits = edits.iter().all(|e| {
-            let f = e.file.as_ref().expect("another file's edit");
-            current
-                .get(e.span.start..)
-                .is_some_and(|rest| rest.starts_with(&f.expect))
-        });
-        let Some(new) = fits.then(|| apply(&current, &edits)).flatten() else {
+        let Some(new) = crate::fix::apply_to_other(&current, &edits) else {
             return Some("the script changed since it was read".into());
         };
         overlay.insert(path, new);
