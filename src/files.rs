@@ -40,7 +40,7 @@ pub fn discover(paths: &[String]) -> Vec<Input> {
         match std::fs::metadata(path) {
             Err(e) => out.push(Input::Error {
                 path: p.clone(),
-                message: io_message(&e),
+                message: crate::read::io_message(&e),
             }),
             Ok(m) if m.is_dir() => {
                 let (found, errors) = walk(path);
@@ -108,7 +108,7 @@ fn walk_error(dir: &Path, e: &ignore::Error) -> Option<Input> {
             ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
                 cur = err;
             }
-            ignore::Error::Io(e) => break io_message(e),
+            ignore::Error::Io(e) => break crate::read::io_message(e),
             ignore::Error::Loop { child, .. } => {
                 path.get_or_insert_with(|| child.display().to_string());
                 break "symbolic links loop".to_string();
@@ -120,10 +120,6 @@ fn walk_error(dir: &Path, e: &ignore::Error) -> Option<Input> {
         path: path.unwrap_or_else(|| dir.display().to_string()),
         message: format!("cannot be read: {cause}"),
     })
-}
-
-fn io_message(e: &std::io::Error) -> String {
-    crate::read::io_message(e)
 }
 
 /// Read a Dockerfile as text, or say in one line why it cannot be linted.
@@ -138,7 +134,7 @@ pub fn read_stdin() -> Result<String, String> {
         .lock()
         .take(MAX_FILE + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| io_message(&e))?;
+        .map_err(|e| crate::read::io_message(&e))?;
     decode(bytes)
 }
 

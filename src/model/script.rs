@@ -127,19 +127,18 @@ impl Walk<'_> {
             return;
         };
         let span = m.span;
-        match m.kind {
-            CommandKind::Compound if !is_loop(&self.text[span.start..span.end]) => {
+        // a call of a function the script defines runs its body
+        let body = match m.kind {
+            CommandKind::Simple if !m.exec => m.name().and_then(|n| self.body_of(n, span.start)),
+            _ => None,
+        };
+        match (m.kind, body) {
+            (CommandKind::Compound, _) if !is_loop(&self.text[span.start..span.end]) => {
                 for b in self.a.blocks(self.text, span) {
                     self.block(b, depth + 1);
                 }
             }
-            CommandKind::Simple
-                if !m.exec && m.name().and_then(|n| self.body_of(n, span.start)).is_some() =>
-            {
-                if let Some(body) = m.name().and_then(|n| self.body_of(n, span.start)) {
-                    self.block(body, depth + 1);
-                }
-            }
+            (_, Some(body)) => self.block(body, depth + 1),
             _ => {
                 if !self.seen.insert(span) {
                     return;
