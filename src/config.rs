@@ -101,11 +101,11 @@ impl Shell {
 /// A rule code, checked against the rules while the file is read (written
 /// as its code in any case, or as its name).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Code(pub &'static str);
+pub struct Code(pub crate::code::RuleCode);
 
 impl fmt::Debug for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
+        f.write_str(self.0.as_str())
     }
 }
 
@@ -510,9 +510,21 @@ mod tests {
              init: true\n\
              shells: {\"registry.example.com/base/app\": busybox}\n")
         .unwrap();
-        assert_eq!(c.ignore, [Code("DSIG004"), Code("DSIG002")]);
-        assert_eq!(c.severity[&Code("DSIG005")], Level::Info);
-        assert_eq!(c.severity[&Code("DSIG001")], Level::Off);
+        assert_eq!(
+            c.ignore,
+            [
+                Code(crate::code::RuleCode::Dsig004),
+                Code(crate::code::RuleCode::Dsig002)
+            ]
+        );
+        assert_eq!(
+            c.severity[&Code(crate::code::RuleCode::Dsig005)],
+            Level::Info
+        );
+        assert_eq!(
+            c.severity[&Code(crate::code::RuleCode::Dsig001)],
+            Level::Off
+        );
         assert_eq!(c.fail_level, Some(FailLevel::Error));
         assert!(c.init);
         assert_eq!(c.shells["registry.example.com/base/app"], Shell::Busybox);

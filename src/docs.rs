@@ -73,8 +73,8 @@ pub fn tool_info(base: Option<&str>) -> ToolInfo {
         rules: RULES
             .iter()
             .map(|r| RuleInfo {
-                code: r.code.into(),
-                name: r.name.into(),
+                code: r.code.as_str().into(),
+                name: r.name().into(),
                 summary: r.summary.into(),
                 description: what_it_finds(r.doc),
                 default_severity: r.default_severity,

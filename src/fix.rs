@@ -2,7 +2,7 @@
 //! left, never on a file with syntax errors, keeping every byte outside the
 //! edits (line endings, BOM, trailing newline), written atomically.
 
-use crate::diagnostic::{Applicability, Diagnostic, Edit};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, RuleCode};
 use crate::lint::{LintOptions, lint_source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ pub struct Fixed {
     /// carry; apply them with [`external_changes`].
     pub external: Vec<Edit>,
     /// Codes of the fixes applied, one entry per fix.
-    pub applied: Vec<&'static str>,
+    pub applied: Vec<RuleCode>,
     pub rounds: usize,
 }
 
@@ -81,15 +81,11 @@ pub(crate) fn apply_to_other(current: &str, edits: &[&Edit]) -> Option<String> {
 
 /// Pick the fixes of one round: allowed, valid spans, no overlaps (the first
 /// by position wins; the others are retried next round).
-fn pick<'a>(
-    src: &str,
-    diags: &'a [Diagnostic],
-    unsafe_fixes: bool,
-) -> Vec<(&'static str, &'a [Edit])> {
-    let mut cands: Vec<(&'static str, &'a [Edit])> = diags
+fn pick<'a>(src: &str, diags: &'a [Diagnostic], unsafe_fixes: bool) -> Vec<(RuleCode, &'a [Edit])> {
+    let mut cands: Vec<(RuleCode, &'a [Edit])> = diags
         .iter()
         .filter_map(|d| {
-            let f = d.fix.as_ref()?;
+            let f = d.fix()?;
             if !allowed(f.applicability, unsafe_fixes)
                 || f.edits.is_empty()
                 || f.edits.iter().any(|e| e.file.is_some())
@@ -144,7 +140,7 @@ pub fn fix_source(src: &str, opts: &LintOptions, unsafe_fixes: bool) -> Result<F
         }
         // fixes that edit other files: collected once, applied by the caller
         for d in &linted.diagnostics {
-            let Some(f) = &d.fix else { continue };
+            let Some(f) = d.fix() else { continue };
             if !allowed(f.applicability, unsafe_fixes) || !f.edits.iter().all(|e| e.file.is_some())
             {
                 continue;
@@ -451,39 +447,37 @@ mod tests {
     #[test]
     fn overlapping_edits_wait_for_the_next_round() {
         use crate::diagnostic::{Fix, Severity, Span};
-        let d = |code: &'static str, s: usize, e: usize, r: &str| Diagnostic {
-            code,
-            name: "x",
-            severity: Severity::Error,
-            message: String::new(),
-            help: None,
-            span: Span::new(s, e),
-            label: None,
-            fix: Some(Box::new(Fix {
+        let d = |code: RuleCode, s: usize, e: usize, r: &str| {
+            let mut d = Diagnostic::new(code, Severity::Error, Span::new(s, e), String::new());
+            d.set_fix(Fix {
                 applicability: Applicability::Safe,
                 edits: vec![Edit {
                     span: Span::new(s, e),
                     replacement: r.into(),
                     file: None,
                 }],
-            })),
+            });
+            d
         };
         let src = "abcdefgh";
         let diags = vec![
-            d("A", 2, 5, "X"),
-            d("B", 4, 6, "Y"),
-            d("C", 6, 7, "Z"),
-            d("D", 0, 0, "<"),
+            d(RuleCode::Dsig001, 2, 5, "X"),
+            d(RuleCode::Dsig002, 4, 6, "Y"),
+            d(RuleCode::Dsig003, 6, 7, "Z"),
+            d(RuleCode::Dsig004, 0, 0, "<"),
         ];
-        let picked: Vec<&str> = pick(src, &diags, false).iter().map(|(c, _)| *c).collect();
-        // B overlaps A (first by position wins); C touches only B's range
-        assert_eq!(picked, ["D", "A", "C"]);
+        let picked: Vec<RuleCode> = pick(src, &diags, false).iter().map(|(c, _)| *c).collect();
+        // 2 overlaps 1 (first by position wins); 3 touches only 2's range
+        assert_eq!(
+            picked,
+            [RuleCode::Dsig004, RuleCode::Dsig001, RuleCode::Dsig003]
+        );
         // unsafe ones need the flag; spans out of range are dropped
-        let mut u = d("U", 1, 2, "u");
-        u.fix.as_mut().unwrap().applicability = Applicability::Unsafe;
+        let mut u = d(RuleCode::Dsig005, 1, 2, "u");
+        u.fix_mut().unwrap().applicability = Applicability::Unsafe;
         assert!(pick(src, &[u.clone()], false).is_empty());
         assert_eq!(pick(src, &[u], true).len(), 1);
-        assert!(pick(src, &[d("O", 5, 99, "o")], true).is_empty());
+        assert!(pick(src, &[d(RuleCode::Dsig006, 5, 99, "o")], true).is_empty());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! launch chain of the stage that runs) → [`rules`] (diagnostics) →
 //! [`report`] (renderers).
 
+pub mod code;
 pub mod compose;
 pub mod config;
 pub mod context;

@@ -1,16 +1,20 @@
 //! Byte offset ↔ line/column conversion with a precomputed line index.
 
-/// Start offsets of every line, computed once per source.
+/// Start offsets of every line, computed once per source. Offsets are kept
+/// as `u32` (half the memory for a file of many short lines): dsig reads no
+/// text of 4 GiB (`files::MAX_FILE`), and a longer one is indexed only as
+/// far as 4 GiB.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     len: usize,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
+        let within = &text.as_bytes()[..text.len().min(u32::MAX as usize)];
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        starts.extend(memchr::memchr_iter(b'\n', within).map(|i| (i + 1) as u32));
         LineIndex {
             starts,
             len: text.len(),
@@ -25,7 +29,7 @@ impl LineIndex {
 
     /// 0-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
-        let offset = offset.min(self.len);
+        let offset = offset.min(self.len).min(u32::MAX as usize) as u32;
         match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
@@ -34,14 +38,14 @@ impl LineIndex {
 
     /// Byte offset where 0-based `line` starts.
     pub fn line_start(&self, line: usize) -> usize {
-        self.starts.get(line).copied().unwrap_or(self.len)
+        self.starts.get(line).map_or(self.len, |&s| s as usize)
     }
 
     /// 1-based line and 1-based column (counted in characters) of a byte offset.
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
-        let start = self.starts[line];
+        let start = self.starts[line] as usize;
         let col = text[start..offset].chars().count();
         (line + 1, col + 1)
     }

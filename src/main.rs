@@ -411,7 +411,7 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
     })?;
     let mut diff = None;
     let mut fixed = None;
-    let wants_fix = (req.fix || req.diff) && linted.diagnostics.iter().any(|d| d.fix.is_some());
+    let wants_fix = (req.fix || req.diff) && linted.diagnostics.iter().any(|d| d.fix().is_some());
     if wants_fix {
         // A fixed entrypoint script can make new fixes of the Dockerfile
         // possible (e.g. an init once the app is PID 1): a few passes until
@@ -481,8 +481,12 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
         .fail_level
         .or(cfg.and_then(|c| c.config.fail_level))
         .unwrap_or(FailLevel::Warning);
+    // the findings are all that is kept: the syntax tree and the model go
+    // before the report's copy of the text is made
+    let diagnostics = std::mem::take(&mut linted.diagnostics);
+    drop(linted);
     Ok(Outcome {
-        result: FileResult::new(name, text, linted.diagnostics).with_repo_path(repo),
+        result: FileResult::new(name, text, diagnostics).with_repo_path(repo),
         fail_level,
         diff,
         fixed,
@@ -753,7 +757,7 @@ fn rules(format: ListFormat) -> ExitCode {
                 println!(
                     "{}  {:<24} {:<8} {}",
                     r.code,
-                    r.name,
+                    r.name(),
                     r.default_severity.as_str(),
                     r.summary
                 );
@@ -765,7 +769,7 @@ fn rules(format: ListFormat) -> ExitCode {
                 .map(|r| {
                     serde_json::json!({
                         "code": r.code,
-                        "name": r.name,
+                        "name": r.name(),
                         "severity": r.default_severity.as_str(),
                         "summary": r.summary,
                     })
@@ -780,7 +784,7 @@ fn rules(format: ListFormat) -> ExitCode {
                     "| [{}](rules/{}.md) | {} | {} | {} |",
                     r.code,
                     r.code,
-                    r.name,
+                    r.name(),
                     r.default_severity.as_str(),
                     r.summary
                 );

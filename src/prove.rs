@@ -17,7 +17,7 @@
 //! [`MAX_CHECKED`] fixes are checked per file, and no more than
 //! [`CHECK_BUDGET`] bytes are linted again; the others are dropped.
 
-use crate::diagnostic::{Diagnostic, Edit, Severity};
+use crate::diagnostic::{Diagnostic, Edit, RuleCode, Severity};
 use crate::lint::{LintOptions, lint_source};
 use crate::model::chain::{Chain, HopKind, basename};
 use std::collections::HashMap;
@@ -34,7 +34,7 @@ pub const CHECK_BUDGET: usize = 512 * 1024;
 /// Rules whose fix is meant to change what runs: a malformed exec form runs
 /// as a shell string nobody meant (`['node', 'server.js']`), and its fix is
 /// the command that was meant. Conditions 1 and 2 still apply.
-const CHANGES_THE_APP: &[&str] = &["DSIG003"];
+const CHANGES_THE_APP: &[RuleCode] = &[RuleCode::Dsig003];
 
 /// Programs found on PATH whether or not a package manager runs them.
 const SYSTEM_PROGRAMS: &[&str] = &[
@@ -100,7 +100,7 @@ pub fn app_of(chain: &Chain) -> Option<App> {
 }
 
 /// Counts of findings by code, and of errors by code.
-fn tally(d: &[Diagnostic]) -> (HashMap<&'static str, usize>, HashMap<&'static str, usize>) {
+fn tally(d: &[Diagnostic]) -> (HashMap<RuleCode, usize>, HashMap<RuleCode, usize>) {
     let mut all = HashMap::new();
     let mut errors = HashMap::new();
     for x in d {
@@ -121,7 +121,7 @@ pub fn check(
     chain: Option<&Chain>,
     diagnostics: &mut [Diagnostic],
 ) {
-    if diagnostics.iter().all(|d| d.fix.is_none()) {
+    if diagnostics.iter().all(|d| d.fix().is_none()) {
         return;
     }
     let before_app = chain.and_then(app_of);
@@ -130,13 +130,13 @@ pub fn check(
     let cannot_start =
         launch.is_some_and(|l| l.bin_sh == crate::model::base_images::ShellKind::None);
     let (before_all, before_errors) = tally(diagnostics);
-    let syntax_before = before_all.get("DSIG000").copied().unwrap_or(0);
-    let findings: Vec<(&'static str, Severity)> =
+    let syntax_before = before_all.get(&RuleCode::Dsig000).copied().unwrap_or(0);
+    let findings: Vec<(RuleCode, Severity)> =
         diagnostics.iter().map(|d| (d.code, d.severity)).collect();
     let mut checked = 0;
     let mut spent = 0;
     for d in diagnostics.iter_mut() {
-        let Some(fix) = d.fix.as_deref() else {
+        let Some(fix) = d.fix() else {
             continue;
         };
         // what one check lints again: the Dockerfile and the files edited
@@ -162,7 +162,7 @@ pub fn check(
                 .filter(|(c, s)| *c == code && *s >= severity)
                 .count();
             let keep_app = !(CHANGES_THE_APP.contains(&code)
-                || cannot_start && matches!(code, "DSIG001" | "DSIG002"));
+                || cannot_start && matches!(code, RuleCode::Dsig001 | RuleCode::Dsig002));
             refusal(
                 src,
                 opts,
@@ -177,12 +177,13 @@ pub fn check(
             )
         };
         if let Some(why) = why {
-            d.fix = None;
+            d.take_fix();
             let note = format!("no automatic fix: {why}");
-            d.help = Some(match d.help.take() {
+            let help = match d.help() {
                 Some(h) => format!("{h} ({note})"),
                 None => note,
-            });
+            };
+            d.set_help(help);
         }
     }
 }
@@ -193,9 +194,9 @@ fn refusal(
     src: &str,
     opts: &LintOptions,
     fix: &crate::diagnostic::Fix,
-    code: &'static str,
+    code: RuleCode,
     before_app: &Option<App>,
-    before_errors: &HashMap<&'static str, usize>,
+    before_errors: &HashMap<RuleCode, usize>,
     syntax_before: usize,
     keep_app: bool,
     severity: Severity,
@@ -236,7 +237,7 @@ fn refusal(
         Err(e) => return Some(format!("the fixed file cannot be linted: {e}")),
     };
     let (after_all, after_errors) = tally(&linted.diagnostics);
-    if after_all.get("DSIG000").copied().unwrap_or(0) > syntax_before {
+    if after_all.get(&RuleCode::Dsig000).copied().unwrap_or(0) > syntax_before {
         return Some("the fixed file would not parse".into());
     }
     // gone, or left at a lower severity (`ENTRYPOINT exec app` is still

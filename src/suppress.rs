@@ -17,6 +17,7 @@
 //! Only dsig's own comments are reported as unused (`--warn-unused-ignores`):
 //! a hadolint or BuildKit ignore may still be needed by those tools.
 
+use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::lines::LineIndex;
 use crate::parse::Dockerfile;
@@ -24,8 +25,7 @@ use crate::rules::{self, Rule, RuleContext};
 
 /// DSIG900: produced here, not by a check of its own.
 pub static UNUSED_IGNORE: Rule = Rule {
-    code: "DSIG900",
-    name: "unused-ignore",
+    code: RuleCode::Dsig900,
     summary: "an inline `# dsig ignore=` that suppressed nothing (reported with --warn-unused-ignores)",
     default_severity: Severity::Warning,
     doc: include_str!("../rules/DSIG900.md"),
@@ -37,15 +37,15 @@ fn no_check(_: &RuleContext) -> Vec<Diagnostic> {
 }
 
 /// Codes that hadolint's DL3025 and BuildKit's JSONArgsRecommended cover.
-const JSON_ARGS: &[&str] = &["DSIG001", "DSIG002"];
+const JSON_ARGS: &[RuleCode] = &[RuleCode::Dsig001, RuleCode::Dsig002];
 
 /// Which findings are reported, and how severe they are.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
     /// Codes never reported.
-    pub ignore: Vec<&'static str>,
+    pub ignore: Vec<RuleCode>,
     /// Severity per code; `None` is `off` (never reported).
-    pub severity: Vec<(&'static str, Option<Severity>)>,
+    pub severity: Vec<(RuleCode, Option<Severity>)>,
     /// Report inline ignores that suppressed nothing (DSIG900).
     pub warn_unused_ignores: bool,
 }
@@ -62,7 +62,7 @@ enum Tool {
 struct Entry {
     written: String,
     /// The dsig codes it stands for (empty: unknown, or another tool's code).
-    codes: Vec<&'static str>,
+    codes: Vec<RuleCode>,
     used: bool,
 }
 
@@ -320,7 +320,7 @@ fn pragmas(src: &str, df: &Dockerfile, lines: &LineIndex) -> Vec<Pragma> {
     out
 }
 
-fn resolve(tool: Tool, written: &str) -> Vec<&'static str> {
+fn resolve(tool: Tool, written: &str) -> Vec<RuleCode> {
     match tool {
         Tool::Dsig => rules::find(written)
             .map(|r| vec![r.code])
@@ -464,7 +464,7 @@ fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> 
             Span::new(p.span.start, p.span.start + comment.len()),
             format!("`{comment}` suppresses nothing: {}", reasons.join("; ")),
         );
-        d.label = Some("unused".into());
+        d.set_label("unused");
         let keep: Vec<&str> = p
             .entries
             .iter()
@@ -479,7 +479,7 @@ fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> 
             Applicability::Safe
         };
         let edit = if keep.is_empty() {
-            d.help = Some("delete the comment".into());
+            d.set_help("delete the comment");
             let start = lines.line_start(p.line - 1);
             Edit {
                 span: Span::new(start, lines.line_start(p.line).max(p.span.end)),
@@ -487,7 +487,7 @@ fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> 
                 file: None,
             }
         } else {
-            d.help = Some(format!(
+            d.set_help(format!(
                 "keep only what is used: `ignore={}`",
                 keep.join(",")
             ));
@@ -497,10 +497,10 @@ fn unused(src: &str, df: &Dockerfile, lines: &LineIndex, pragmas: &[Pragma]) -> 
                 file: None,
             }
         };
-        d.fix = Some(Box::new(Fix {
+        d.set_fix(Fix {
             applicability,
             edits: vec![edit],
-        }));
+        });
         out.push(d);
     }
     out
@@ -511,7 +511,7 @@ mod tests {
     use super::*;
     use crate::lint::{LintOptions, lint_source};
 
-    fn codes_with(src: &str, filter: Filter) -> Vec<(&'static str, usize)> {
+    fn codes_with(src: &str, filter: Filter) -> Vec<(RuleCode, usize)> {
         let opts = LintOptions {
             filter,
             ..Default::default()
@@ -524,7 +524,7 @@ mod tests {
             .collect()
     }
 
-    fn codes(src: &str) -> Vec<(&'static str, usize)> {
+    fn codes(src: &str) -> Vec<(RuleCode, usize)> {
         codes_with(src, Filter::default())
     }
 
@@ -571,7 +571,7 @@ mod tests {
 
     #[test]
     fn ignore_above_the_instruction() {
-        assert_eq!(codes(SHELL_NODE), [("DSIG001", 2)]);
+        assert_eq!(codes(SHELL_NODE), [(RuleCode::Dsig001, 2)]);
         assert!(codes("FROM node:22\n# dsig ignore=DSIG001\nCMD node server.js\n").is_empty());
         // comment and blank lines between are allowed
         assert!(
@@ -588,11 +588,11 @@ mod tests {
         // another code, or not directly above: still reported
         assert_eq!(
             codes("FROM node:22\n# dsig ignore=DSIG005\nCMD node server.js\n"),
-            [("DSIG001", 3)]
+            [(RuleCode::Dsig001, 3)]
         );
         assert_eq!(
             codes("# dsig ignore=DSIG001\nFROM node:22\nCMD node server.js\n"),
-            [("DSIG001", 3)]
+            [(RuleCode::Dsig001, 3)]
         );
         // a finding on a continuation line of the instruction is covered
         assert!(
@@ -620,7 +620,7 @@ mod tests {
         );
         assert_eq!(
             codes("FROM node:22\n# hadolint ignore=DL3008\nCMD node server.js\n"),
-            [("DSIG001", 3)]
+            [(RuleCode::Dsig001, 3)]
         );
         for d in [
             "# check=skip=JSONArgsRecommended",
@@ -633,30 +633,30 @@ mod tests {
         // only as a directive: below an instruction it is a plain comment
         assert_eq!(
             codes("FROM node:22\n# check=skip=JSONArgsRecommended\nCMD node server.js\n"),
-            [("DSIG001", 3)]
+            [(RuleCode::Dsig001, 3)]
         );
         // DL3025 and JSONArgsRecommended do not cover the init rule
         assert_eq!(
             codes("# check=skip=all\nFROM node:22\nCMD [\"node\", \"server.js\"]\n"),
-            [("DSIG005", 3)]
+            [(RuleCode::Dsig005, 3)]
         );
     }
 
     #[test]
     fn configured_ignore_and_severity() {
         let f = Filter {
-            ignore: vec!["DSIG001"],
+            ignore: vec![RuleCode::Dsig001],
             ..Default::default()
         };
         assert!(codes_with(SHELL_NODE, f).is_empty());
         let f = Filter {
-            severity: vec![("DSIG001", None)],
+            severity: vec![(RuleCode::Dsig001, None)],
             ..Default::default()
         };
         assert!(codes_with(SHELL_NODE, f).is_empty());
         let opts = LintOptions {
             filter: Filter {
-                severity: vec![("DSIG001", Some(Severity::Info))],
+                severity: vec![(RuleCode::Dsig001, Some(Severity::Info))],
                 ..Default::default()
             },
             ..Default::default()
@@ -678,10 +678,10 @@ mod tests {
         let d = &l.diagnostics[0];
         assert_eq!(d.code, "DSIG900");
         assert_eq!(
-            d.message,
+            &*d.message,
             "`# dsig ignore=DSIG001,DSIG005` suppresses nothing: no DSIG005 finding starts in the CMD on line 3"
         );
-        let fix = d.fix.as_ref().unwrap();
+        let fix = d.fix().unwrap();
         assert_eq!(fix.applicability, Applicability::Safe);
         assert_eq!(fix.edits[0].replacement, "DSIG001");
         assert_eq!(
@@ -693,14 +693,14 @@ mod tests {
         let src = "FROM node:22\n# dsig ignore=DSIG004\nCMD node server.js\n";
         let l = lint_source(src, &opts).unwrap();
         let d = l.diagnostics.iter().find(|d| d.code == "DSIG900").unwrap();
-        let e = &d.fix.as_ref().unwrap().edits[0];
+        let e = &d.fix().unwrap().edits[0];
         assert_eq!(&src[e.span.start..e.span.end], "# dsig ignore=DSIG004\n");
 
         // above the first instruction, deleting could make a later comment a directive
         let src = "# dsig ignore=DSIG004\n# escape=`\nFROM alpine\nCMD [\"/app\"]\n";
         let l = lint_source(src, &opts).unwrap();
         let d = l.diagnostics.iter().find(|d| d.code == "DSIG900").unwrap();
-        assert_eq!(d.fix.as_ref().unwrap().applicability, Applicability::Unsafe);
+        assert_eq!(d.fix().unwrap().applicability, Applicability::Unsafe);
 
         // unknown codes, nothing below, global
         let cases = [
@@ -746,7 +746,7 @@ mod tests {
         }
         // DSIG900 itself can be configured
         let f = Filter {
-            ignore: vec!["DSIG900"],
+            ignore: vec![RuleCode::Dsig900],
             warn_unused_ignores: true,
             ..Default::default()
         };
@@ -757,6 +757,6 @@ mod tests {
     fn comments_in_heredocs_are_not_ignores() {
         let src =
             "FROM node:22\nRUN <<EOF\n# dsig global ignore=DSIG001\nEOF\nCMD node server.js\n";
-        assert_eq!(codes(src), [("DSIG001", 5)]);
+        assert_eq!(codes(src), [(RuleCode::Dsig001, 5)]);
     }
 }

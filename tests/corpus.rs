@@ -38,7 +38,7 @@ fn corpus_lints_without_panic() {
         let linted_file = result.unwrap_or_else(|_| panic!("panic on {}", path.display()));
         let l = linted_file.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         linted += 1;
-        let mut codes: Vec<&'static str> = l.diagnostics.iter().map(|d| d.code).collect();
+        let mut codes: Vec<&'static str> = l.diagnostics.iter().map(|d| d.code.as_str()).collect();
         codes.sort();
         codes.dedup();
         for c in codes {

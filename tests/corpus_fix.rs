@@ -42,7 +42,7 @@ fn corpus_fixes_keep_files_valid() {
         }
         changed += 1;
         for c in &fixed.applied {
-            *by_code.entry(c).or_default() += 1;
+            *by_code.entry(c.as_str()).or_default() += 1;
         }
         let before = parse(&src);
         let after = parse(&fixed.text);

@@ -54,7 +54,7 @@ fn fixtures_fix_cleanly() {
             continue;
         };
         if !linted.dockerfile.errors.is_empty()
-            || !linted.diagnostics.iter().any(|d| d.fix.is_some())
+            || !linted.diagnostics.iter().any(|d| d.fix().is_some())
         {
             continue;
         }
@@ -107,7 +107,7 @@ fn fixtures_fix_cleanly() {
         let left: Vec<_> = after
             .diagnostics
             .iter()
-            .filter(|d| d.fix.is_some())
+            .filter(|d| d.fix().is_some())
             .map(|d| d.code)
             .collect();
         assert!(left.is_empty(), "{rel}: fixable findings left: {left:?}");
@@ -135,7 +135,15 @@ fn fixtures_fix_cleanly() {
             before.iter().all(|k| it.any(|n| n == k)),
             "{rel}: instructions lost: {before:?} -> {now:?}"
         );
-        snap.push_str(&format!("=== {rel} ({})\n", fixed.applied.join(", ")));
+        snap.push_str(&format!(
+            "=== {rel} ({})\n",
+            fixed
+                .applied
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
         snap.push_str(&unified_diff(&rel, &src, &fixed.text));
         snap.push_str(&script_diffs);
     }

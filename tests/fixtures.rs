@@ -15,7 +15,7 @@ fn lint_dir(dir: &Path) -> (String, Vec<&'static str>) {
         ..Default::default()
     };
     let linted = lint_source(&src, &opts).unwrap();
-    let codes = linted.diagnostics.iter().map(|d| d.code).collect();
+    let codes = linted.diagnostics.iter().map(|d| d.code.as_str()).collect();
     let rel = dir.join("Dockerfile");
     let rel = rel.strip_prefix(root).unwrap().display().to_string();
     let json = render_json(&[FileResult::new(rel, src, linted.diagnostics)], &[]);

@@ -288,8 +288,8 @@ proptest! {
     fn lint_is_total_on_dockerfile_shaped_text(src in dockerfile()) {
         if let Ok(l) = lint_source(&src, &LintOptions::default()) {
             for d in &l.diagnostics {
-                check_span(&src, d.span, d.code)?;
-                if let Some(fix) = &d.fix {
+                check_span(&src, d.span, d.code.as_str())?;
+                if let Some(fix) = d.fix() {
                     for e in &fix.edits {
                         check_span(&src, e.span, "fix edit")?;
                     }

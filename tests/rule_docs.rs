@@ -66,7 +66,7 @@ fn every_rule_has_a_checked_page() {
         let page =
             std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("{} has no page", rule.code));
         assert_eq!(page, rule.doc, "{}: embedded page differs", rule.code);
-        assert!(page.starts_with(&format!("# {} {}", rule.code, rule.name)));
+        assert!(page.starts_with(&format!("# {} {}", rule.code, rule.name())));
         for section in [
             "## What it finds",
             "## Why it matters",
@@ -104,10 +104,10 @@ fn every_rule_has_a_checked_page() {
                 }
             }
             let got = lint_source(&ex.code, &opts).unwrap();
-            let codes: Vec<&str> = got.diagnostics.iter().map(|d| d.code).collect();
+            let codes: Vec<&str> = got.diagnostics.iter().map(|d| d.code.as_str()).collect();
             if ex.bad {
                 assert!(
-                    codes.contains(&rule.code),
+                    codes.contains(&rule.code.as_str()),
                     "{} line {}: bad example does not get {}: {codes:?}",
                     rule.code,
                     ex.line,

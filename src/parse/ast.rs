@@ -221,7 +221,9 @@ pub struct Comment {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
-    pub message: String,
+    /// Shared with the findings made of it (and between errors that say
+    /// the same thing).
+    pub message: std::sync::Arc<str>,
     pub span: Span,
 }
 

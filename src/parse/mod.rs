@@ -269,7 +269,7 @@ pub fn parse(src: &str) -> Dockerfile {
             }),
             Ok(None) => {}
             Err(message) => df.errors.push(SyntaxError {
-                message,
+                message: message.into(),
                 span: Span::new(token_off, raw.end),
             }),
         }
@@ -348,7 +348,7 @@ pub fn parse(src: &str) -> Dockerfile {
                         }
                         if !terminated {
                             df.errors.push(SyntaxError {
-                                message: format!("unterminated heredoc {}", m.name),
+                                message: format!("unterminated heredoc {}", m.name).into(),
                                 span: marker_span,
                             });
                             inst.span.end = src.len();
@@ -371,6 +371,17 @@ pub fn parse(src: &str) -> Dockerfile {
             }
             Ok(None) => {}
             Err((message, span)) => {
+                // a file of many equal mistakes holds the message once
+                let message = match df
+                    .errors
+                    .iter()
+                    .rev()
+                    .take(8)
+                    .find(|e| *e.message == message)
+                {
+                    Some(e) => e.message.clone(),
+                    None => message.into(),
+                };
                 df.errors.push(SyntaxError { message, span });
             }
         }
@@ -381,6 +392,10 @@ pub fn parse(src: &str) -> Dockerfile {
             span: Span::new(0, 0),
         });
     }
+    // a large file's lists grew by doubling: give the slack back
+    df.instructions.shrink_to_fit();
+    df.errors.shrink_to_fit();
+    df.comments.shrink_to_fit();
     df
 }
 

@@ -65,8 +65,8 @@ pub fn write_checkstyle(
         ));
         for d in &file.diagnostics {
             let r = range(&file.source, &file.lines, d.span);
-            let mut message = format!("{}: {}", d.name, d.message);
-            if let Some(h) = &d.help {
+            let mut message = format!("{}: {}", d.name(), d.message);
+            if let Some(h) = d.help() {
                 message.push_str(" (help: ");
                 message.push_str(h);
                 message.push(')');
@@ -77,7 +77,7 @@ pub fn write_checkstyle(
                 r.column,
                 d.severity.as_str(),
                 escape_attr(&message),
-                escape_attr(d.code),
+                escape_attr(d.code.as_str()),
             ));
         }
         out.push_str("  </file>\n");

@@ -57,8 +57,8 @@ pub fn write_github(
     for file in results {
         for d in &file.diagnostics {
             let r = range(&file.source, &file.lines, d.span);
-            let mut message = d.message.clone();
-            if let Some(h) = &d.help {
+            let mut message = d.message.to_string();
+            if let Some(h) = d.help() {
                 message.push_str("\nhelp: ");
                 message.push_str(h);
             }
@@ -70,7 +70,7 @@ pub fn write_github(
                 r.column,
                 r.end_line,
                 r.end_column,
-                escape_property(&format!("{} {}", d.code, d.name)),
+                escape_property(&format!("{} {}", d.code, d.name())),
                 escape_data(&message),
             ));
         }

@@ -31,15 +31,15 @@ pub fn write_gitlab(w: &mut dyn std::io::Write, results: &[FileResult]) -> std::
             let fps = fingerprints(file);
             file.diagnostics.iter().zip(fps).map(move |(d, fp)| {
                 let r = range(&file.source, &file.lines, d.span);
-                let mut description = format!("{} {}: {}", d.code, d.name, d.message);
-                if let Some(h) = &d.help {
+                let mut description = format!("{} {}: {}", d.code, d.name(), d.message);
+                if let Some(h) = d.help() {
                     description.push_str(" — help: ");
                     description.push_str(h);
                 }
                 json!({
                     "description": description,
                     "check_name": d.code,
-                    "fingerprint": fp,
+                    "fingerprint": fp.to_string(),
                     "severity": severity(d.severity),
                     "location": {
                         "path": file.repo_path(),

@@ -99,16 +99,16 @@ fn diagnostic<'a>(file: &'a FileResult, d: &'a Diagnostic) -> JsonDiagnostic<'a>
     let r = range(&file.source, &file.lines, d.span);
     JsonDiagnostic {
         file: &file.path,
-        code: d.code,
-        name: d.name,
+        code: d.code.as_str(),
+        name: d.name(),
         severity: d.severity,
         message: &d.message,
-        help: d.help.as_deref(),
+        help: d.help(),
         line: r.line,
         column: r.column,
         end_line: r.end_line,
         end_column: r.end_column,
-        fix: d.fix.as_ref().map(|f| fix(file, f)),
+        fix: d.fix().map(|f| fix(file, f)),
     }
 }
 

@@ -200,15 +200,15 @@ pub struct RuleInfo {
 /// text of the lines the finding covers (whitespace collapsed) — not the
 /// line number, so a finding keeps its fingerprint when lines are added
 /// above it. Identical findings in one file are numbered in order.
-pub fn fingerprints(file: &FileResult) -> Vec<String> {
-    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
-    file.diagnostics
+pub fn fingerprints(file: &FileResult) -> Vec<Fingerprint> {
+    let mut out: Vec<u64> = file
+        .diagnostics
         .iter()
         .map(|d| {
             let text = covered_lines(file, d.span);
             // code, path and the words of the lines, hashed as they are read
             let mut h = Fnv::new();
-            h.write(d.code.as_bytes());
+            h.write(d.code.as_str().as_bytes());
             h.write(b"\0");
             h.write(file.repo_path().as_bytes());
             h.write(b"\0");
@@ -218,25 +218,40 @@ pub fn fingerprints(file: &FileResult) -> Vec<String> {
                 }
                 h.write(w.as_bytes());
             }
-            let base = h.0;
-            let n = match seen.get_mut(&base) {
-                Some(n) => {
-                    *n += 1;
-                    *n
-                }
-                None => {
-                    seen.insert(base, 0);
-                    0
-                }
-            };
-            let h = if n == 0 {
-                base
-            } else {
-                fnv1a(format!("{base:016x}:{n}").as_bytes())
-            };
-            format!("{h:016x}")
+            h.0
         })
-        .collect()
+        .collect();
+    // Number repeated hashes in order. Only the hashes that repeat are
+    // counted in a map: a file of many distinct findings needs no map.
+    let mut sorted = out.clone();
+    sorted.sort_unstable();
+    let mut repeated: std::collections::HashMap<u64, usize> = sorted
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| (w[0], 0))
+        .collect();
+    drop(sorted);
+    if !repeated.is_empty() {
+        for h in &mut out {
+            if let Some(n) = repeated.get_mut(h) {
+                if *n > 0 {
+                    *h = fnv1a(format!("{:016x}:{n}", *h).as_bytes());
+                }
+                *n += 1;
+            }
+        }
+    }
+    out.into_iter().map(Fingerprint).collect()
+}
+
+/// A finding's fingerprint; shown as 16 hexadecimal digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint(pub u64);
+
+impl std::fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
 }
 
 /// The text of the whole lines a span touches.

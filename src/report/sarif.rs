@@ -70,8 +70,8 @@ fn region(file: &FileResult, span: crate::diagnostic::Span) -> Value {
 }
 
 fn result(file: &FileResult, d: &Diagnostic, fingerprint: &str, tool: &ToolInfo) -> Value {
-    let mut text = d.message.clone();
-    if let Some(h) = &d.help {
+    let mut text = d.message.to_string();
+    if let Some(h) = d.help() {
         text.push_str("\nhelp: ");
         text.push_str(h);
     }
@@ -82,22 +82,22 @@ fn result(file: &FileResult, d: &Diagnostic, fingerprint: &str, tool: &ToolInfo)
         }
     });
     let mut r = json!({
-        "ruleId": d.code,
+        "ruleId": d.code.as_str(),
         "level": level(d.severity),
         "message": { "text": text },
         "locations": [location],
         "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
     });
-    if let Some(i) = tool.rules.iter().position(|r| r.code == d.code) {
+    if let Some(i) = tool.rules.iter().position(|r| r.code == d.code.as_str()) {
         r["ruleIndex"] = json!(i);
     }
-    if let Some(f) = &d.fix {
+    if let Some(f) = d.fix() {
         let applicability = match f.applicability {
             Applicability::Safe => "safe",
             Applicability::Unsafe => "unsafe",
         };
-        let description = match (&d.help, f.applicability) {
-            (Some(h), Applicability::Safe) => h.clone(),
+        let description = match (d.help(), f.applicability) {
+            (Some(h), Applicability::Safe) => h.to_string(),
             (Some(h), Applicability::Unsafe) => {
                 format!("{h} (review: this changes more than the finding)")
             }
@@ -231,7 +231,7 @@ pub fn write_sarif(
             file.diagnostics
                 .iter()
                 .zip(fps)
-                .map(move |(d, fp)| result(file, d, &fp, tool))
+                .map(move |(d, fp)| result(file, d, &fp.to_string(), tool))
         })
     });
     let log = Log {

@@ -1,3 +1,4 @@
+use crate::code::RuleCode;
 use std::sync::Arc;
 
 use miette::{SourceCode, SourceSpan};
@@ -28,45 +29,48 @@ pub(super) fn fixture() -> (Vec<FileResult>, Vec<FileError>) {
         "testdata/app/Dockerfile",
         APP,
         vec![
-            Diagnostic {
-                code: "DSIG002",
-                name: "shell-entrypoint",
-                severity: Severity::Warning,
-                message: "`/bin/sh -c` runs as PID 1 and does not pass SIGTERM on to node".into(),
-                help: Some("write ENTRYPOINT [\"node\", \"server.js\"]".into()),
-                span: span_of(
-                    APP,
-                    "ENTRYPOINT [\"/bin/sh\", \"-c\", \\\n            \"node server.js\"]",
-                ),
-                label: Some("shell wrapper is PID 1".into()),
-                fix: None,
+            {
+                let mut d = Diagnostic::new(
+                    RuleCode::Dsig002,
+                    Severity::Warning,
+                    span_of(
+                        APP,
+                        "ENTRYPOINT [\"/bin/sh\", \"-c\", \\\n            \"node server.js\"]",
+                    ),
+                    "`/bin/sh -c` runs as PID 1 and does not pass SIGTERM on to node",
+                );
+                d.set_help("write ENTRYPOINT [\"node\", \"server.js\"]");
+                d.set_label("shell wrapper is PID 1");
+                d
             },
-            Diagnostic {
-                code: "DSIG001",
-                name: "shell-form-cmd",
-                severity: Severity::Error,
-                message: "`npm start` runs as a child of /bin/sh and never receives SIGTERM".into(),
-                help: Some("write `exec npm start`".into()),
-                span: npm,
-                label: Some("not the main process".into()),
-                fix: Some(Box::new(Fix {
+            {
+                let mut d = Diagnostic::new(
+                    RuleCode::Dsig001,
+                    Severity::Error,
+                    npm,
+                    "`npm start` runs as a child of /bin/sh and never receives SIGTERM",
+                );
+                d.set_help("write `exec npm start`");
+                d.set_label("not the main process");
+                d.set_fix(Fix {
                     applicability: Applicability::Safe,
                     edits: vec![Edit {
                         span: Span::new(npm.start, npm.start),
                         replacement: "exec ".into(),
                         file: None,
                     }],
-                })),
+                });
+                d
             },
-            Diagnostic {
-                code: "DSIG010",
-                name: "no-stopsignal",
-                severity: Severity::Info,
-                message: "the final stage sets no STOPSIGNAL".into(),
-                help: None,
-                span: Span::new(APP.len(), APP.len()),
-                label: Some("end of the final stage".into()),
-                fix: None,
+            {
+                let mut d = Diagnostic::new(
+                    RuleCode::Dsig014,
+                    Severity::Info,
+                    Span::new(APP.len(), APP.len()),
+                    "the final stage sets no STOPSIGNAL",
+                );
+                d.set_label("end of the final stage");
+                d
             },
         ],
     );
@@ -75,33 +79,31 @@ pub(super) fn fixture() -> (Vec<FileResult>, Vec<FileError>) {
         "testdata/win/Dockerfile",
         WIN,
         vec![
-            Diagnostic {
-                code: "DSIG004",
-                name: "stopsignal-sigkill",
-                severity: Severity::Warning,
-                message: "SIGKILL cannot be handled: the process gets no chance to clean up".into(),
-                help: Some("write STOPSIGNAL SIGTERM".into()),
-                span: sig,
-                label: Some("uncatchable".into()),
-                fix: Some(Box::new(Fix {
+            {
+                let mut d = Diagnostic::new(
+                    RuleCode::Dsig008,
+                    Severity::Warning,
+                    sig,
+                    "SIGKILL cannot be handled: the process gets no chance to clean up",
+                );
+                d.set_help("write STOPSIGNAL SIGTERM");
+                d.set_label("uncatchable");
+                d.set_fix(Fix {
                     applicability: Applicability::Unsafe,
                     edits: vec![Edit {
                         span: sig,
                         replacement: "SIGTERM".into(),
                         file: None,
                     }],
-                })),
+                });
+                d
             },
-            Diagnostic {
-                code: "DSIG010",
-                name: "no-stopsignal",
-                severity: Severity::Info,
-                message: "end of file without a newline".into(),
-                help: None,
-                span: Span::new(WIN.len(), WIN.len()),
-                label: None,
-                fix: None,
-            },
+            Diagnostic::new(
+                RuleCode::Dsig014,
+                Severity::Info,
+                Span::new(WIN.len(), WIN.len()),
+                "end of file without a newline",
+            ),
         ],
     );
     let errors = vec![FileError {
@@ -120,16 +122,12 @@ fn plain(width: usize) -> TtyOptions {
 }
 
 fn info_at(span: Span, label: Option<&str>) -> Diagnostic {
-    Diagnostic {
-        code: "DSIG099",
-        name: "test-rule",
-        severity: Severity::Info,
-        message: "a finding".into(),
-        help: Some("do the other thing".into()),
-        span,
-        label: label.map(String::from),
-        fix: None,
+    let mut d = Diagnostic::new(RuleCode::Dsig900, Severity::Info, span, "a finding");
+    d.set_help("do the other thing");
+    if let Some(l) = label {
+        d.set_label(l);
     }
+    d
 }
 
 /// Removes ANSI escape sequences (`ESC [ ... letter`).
@@ -194,7 +192,7 @@ fn json_round_trip_checks_every_field() {
     let win = "testdata/win/Dockerfile";
     let expected = json!([
         {
-            "file": app, "code": "DSIG002", "name": "shell-entrypoint", "severity": "warning",
+            "file": app, "code": "DSIG002", "name": "shell-form-entrypoint", "severity": "warning",
             "message": "`/bin/sh -c` runs as PID 1 and does not pass SIGTERM on to node",
             "help": "write ENTRYPOINT [\"node\", \"server.js\"]",
             // spans two lines: ends just after `]` (29 characters into line 5)
@@ -216,7 +214,7 @@ fn json_round_trip_checks_every_field() {
             }
         },
         {
-            "file": app, "code": "DSIG010", "name": "no-stopsignal", "severity": "info",
+            "file": app, "code": "DSIG014", "name": "stopsignal-mismatch", "severity": "info",
             "message": "the final stage sets no STOPSIGNAL",
             "help": null,
             // end of a file that ends with a newline: the empty line after it
@@ -224,7 +222,7 @@ fn json_round_trip_checks_every_field() {
             "fix": null
         },
         {
-            "file": win, "code": "DSIG004", "name": "stopsignal-sigkill", "severity": "warning",
+            "file": win, "code": "DSIG008", "name": "invalid-stopsignal", "severity": "warning",
             "message": "SIGKILL cannot be handled: the process gets no chance to clean up",
             "help": "write STOPSIGNAL SIGTERM",
             // CRLF line endings: the `\r` of line 1 does not shift line 2
@@ -238,7 +236,7 @@ fn json_round_trip_checks_every_field() {
             }
         },
         {
-            "file": win, "code": "DSIG010", "name": "no-stopsignal", "severity": "info",
+            "file": win, "code": "DSIG014", "name": "stopsignal-mismatch", "severity": "info",
             "message": "end of file without a newline",
             "help": null,
             "line": 3, "column": 26, "end_line": 3, "end_column": 26,
@@ -254,7 +252,7 @@ fn json_round_trip_checks_every_field() {
     // Field order as documented (serde_json's `Value` sorts keys, so look at
     // the text).
     assert_in_order(&text, &["\"version\"", "\"diagnostics\"", "\"errors\""]);
-    let second = &text[text.find("\"DSIG001\"").unwrap() - 50..text.find("\"DSIG010\"").unwrap()];
+    let second = &text[text.find("\"DSIG001\"").unwrap() - 50..text.find("\"DSIG014\"").unwrap()];
     assert_in_order(
         second,
         &[
@@ -353,7 +351,7 @@ fn links_are_plain_text() {
 fn width_is_honoured() {
     let text = "FROM alpine\nCMD x\n";
     let mut d = info_at(span_of(text, "CMD"), Some("here"));
-    d.message = "word ".repeat(40);
+    d.message = "word ".repeat(40).into();
     let r = FileResult::new("Dockerfile", text, vec![d]);
     let out = render_tty(&[r], &[], &plain(50));
     let message_lines: Vec<&str> = out.lines().filter(|l| l.contains("word")).collect();
@@ -442,7 +440,7 @@ fn awkward_spans_render_without_panicking() {
         for span in spans {
             let r = FileResult::new("Dockerfile", text, vec![info_at(span, Some("here"))]);
             let out = render_tty(std::slice::from_ref(&r), &[], &plain(80));
-            assert!(out.contains("DSIG099"), "{text:?} {span:?}\n{out}");
+            assert!(out.contains("DSIG900"), "{text:?} {span:?}\n{out}");
             assert!(!out.contains("Failed to read"), "{text:?} {span:?}\n{out}");
             assert!(
                 out.contains("here"),
@@ -652,7 +650,7 @@ fn renders_five_thousand_findings_on_five_thousand_lines() {
     );
     assert!(out.contains("[big/Dockerfile:5000:5]"));
     assert!(out.ends_with("5000 info in 1 file\n"));
-    assert_eq!(out.matches("info[DSIG099]").count(), 5_000);
+    assert_eq!(out.matches("info[DSIG900]").count(), 5_000);
 }
 
 /// A plain finding starting at `start` (for the format tests).

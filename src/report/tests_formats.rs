@@ -23,8 +23,8 @@ fn tool() -> ToolInfo {
         information_uri: Some("https://dsig.example/rules".into()),
         rules: vec![
             rule("DSIG001", "shell-form-cmd", Severity::Error),
-            rule("DSIG002", "shell-entrypoint", Severity::Warning),
-            rule("DSIG004", "stopsignal-sigkill", Severity::Warning),
+            rule("DSIG002", "shell-form-entrypoint", Severity::Warning),
+            rule("DSIG008", "invalid-stopsignal", Severity::Warning),
         ],
     }
 }
@@ -190,7 +190,7 @@ fn fingerprints_ignore_line_numbers_but_not_content() {
     let other = "FROM node\nCMD node b.js\n";
     let fp = |text: &str, path: &str| {
         let start = text.find("CMD").unwrap();
-        fingerprints(&FileResult::new(path, text, vec![d(start)]))[0].clone()
+        fingerprints(&FileResult::new(path, text, vec![d(start)]))[0]
     };
     assert_eq!(fp(a, "x/Dockerfile"), fp(moved, "x/Dockerfile"));
     assert_ne!(fp(a, "x/Dockerfile"), fp(other, "x/Dockerfile"));
@@ -460,6 +460,6 @@ fn checkstyle_escapes_everything() {
     assert_eq!(files[0].0, "we<ird>&\"/Dockerfile");
     assert_eq!(
         files[0].1[0][3],
-        "test-rule: a & b < c > d \"q\" 'a'\ttab\nnl\r\u{fffd}[0m\u{fffd} (help: do the other thing)"
+        "unused-ignore: a & b < c > d \"q\" 'a'\ttab\nnl\r\u{fffd}[0m\u{fffd} (help: do the other thing)"
     );
 }

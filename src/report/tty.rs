@@ -157,11 +157,11 @@ pub fn write_tty(
             let finding = Finding {
                 diagnostic: d,
                 message: escape(&d.message),
-                label: d.label.as_deref().map(escape),
+                label: d.label().map(escape),
                 help: help_with_fix(d, &file.source).map(|h| escape_keep_lines(&h)),
                 span,
-                header: format!("{}[{}] {}", d.severity.as_str(), d.code, d.name),
-                url: (opts.rules_url)(d.code),
+                header: format!("{}[{}] {}", d.severity.as_str(), d.code, d.name()),
+                url: (opts.rules_url)(d.code.as_str()),
                 source,
             };
             if handler.render_report(&mut out, &finding).is_err() {
@@ -206,15 +206,15 @@ fn newline_appended(text: &str) -> (Arc<str>, Arc<LineIndex>) {
 /// The help text and, when the finding has a fix, the lines it changes as a
 /// small diff (`- old` / `+ new`) with how to apply it.
 fn help_with_fix(d: &Diagnostic, text: &str) -> Option<String> {
-    let Some(fix) = &d.fix else {
-        return d.help.clone();
+    let Some(fix) = d.fix() else {
+        return d.help().map(str::to_string);
     };
     if let Some(x) = fix.edits.iter().find_map(|e| e.file.as_ref()) {
         let how = match fix.applicability {
             crate::diagnostic::Applicability::Safe => "dsig lint --fix",
             crate::diagnostic::Applicability::Unsafe => "dsig lint --fix --unsafe-fixes",
         };
-        let mut out = d.help.clone().unwrap_or_default();
+        let mut out = d.help().unwrap_or_default().to_string();
         out.push_str(&format!("\nfix ({how}) in {}:{}:", x.display, x.line));
         out.push_str(&format!("\n- {}", x.expect));
         let inserted: String = fix
@@ -230,10 +230,10 @@ fn help_with_fix(d: &Diagnostic, text: &str) -> Option<String> {
         fix.edits.iter().map(|e| e.span.start).min(),
         fix.edits.iter().map(|e| e.span.end).max(),
     ) else {
-        return d.help.clone();
+        return d.help().map(str::to_string);
     };
     if last > text.len() || !text.is_char_boundary(first) || !text.is_char_boundary(last) {
-        return d.help.clone();
+        return d.help().map(str::to_string);
     }
     // whole lines around the edits, before and after
     let start = text[..first].rfind('\n').map(|p| p + 1).unwrap_or(0);
@@ -248,7 +248,7 @@ fn help_with_fix(d: &Diagnostic, text: &str) -> Option<String> {
     edits.sort_by_key(|e| e.span.start);
     for e in edits {
         if e.span.start < pos {
-            return d.help.clone();
+            return d.help().map(str::to_string);
         }
         new.push_str(&text[pos..e.span.start]);
         new.push_str(&e.replacement);
@@ -259,7 +259,7 @@ fn help_with_fix(d: &Diagnostic, text: &str) -> Option<String> {
         crate::diagnostic::Applicability::Safe => "dsig lint --fix",
         crate::diagnostic::Applicability::Unsafe => "dsig lint --fix --unsafe-fixes",
     };
-    let mut out = d.help.clone().unwrap_or_default();
+    let mut out = d.help().unwrap_or_default().to_string();
     out.push_str(&format!("\nfix ({how}):"));
     for l in old.lines() {
         out.push_str(&format!("\n- {}", diff_line(l)));

@@ -2,6 +2,7 @@
 //! stop signal.
 
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::handlers::{self, Lang, Verdict};
 use crate::model::HopKind;
@@ -10,8 +11,7 @@ use crate::model::copies::locate_file;
 use crate::parse::{Args, Kind};
 
 pub static RULE: Rule = Rule {
-    code: "DSIG015",
-    name: "app-no-sigterm-handler",
+    code: RuleCode::Dsig015,
     summary: "the app's entry file registers no handler for the stop signal, so connections are dropped at stop",
     default_severity: Severity::Warning,
     doc: include_str!("../../rules/DSIG015.md"),
@@ -113,8 +113,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         }
     };
     let mut d = RULE.diag(Severity::Warning, cx.hop_span(i), message);
-    d.label = Some(format!("{} runs {entry_rel}", main.program()));
-    d.help = Some(help);
+    d.set_label(format!("{} runs {entry_rel}", main.program()));
+    d.set_help(help);
     vec![d]
 }
 

@@ -2,13 +2,13 @@
 //! signals to it.
 
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::HopKind;
 use crate::shell::{self, Connector};
 
 pub static RULE: Rule = Rule {
-    code: "DSIG011",
-    name: "background-main-process",
+    code: RuleCode::Dsig011,
     summary: "the main process is started in the background (`&`) and no trap forwards signals to it",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG011.md"),
@@ -52,8 +52,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 "{place} starts `{cmd}` in the background with no trap: the shell ignores SIGTERM, and on SIGINT dash and busybox exit at once while `{cmd}` is SIGKILLed without running its shutdown handler"
             ),
         );
-        d.label = Some("the app runs behind `&`".into());
-        d.help = Some(format!(
+        d.set_label("the app runs behind `&`");
+        d.set_help(format!(
             "run it in the foreground as the last command: `exec {cmd}`; or forward the signals: `{cmd} & pid=$!; trap 'kill -TERM $pid' TERM INT; wait $pid`"
         ));
         out.push(d);

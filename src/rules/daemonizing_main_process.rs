@@ -1,13 +1,13 @@
 //! DSIG013: the main process daemonizes or returns at once.
 
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::HopKind;
 use crate::model::chain::basename;
 
 pub static RULE: Rule = Rule {
-    code: "DSIG013",
-    name: "daemonizing-main-process",
+    code: RuleCode::Dsig013,
     summary: "the main process daemonizes or returns at once (`pm2 start`, `service x start`, `forever start`, nginx without `daemon off`)",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG013.md"),
@@ -275,8 +275,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             cx.hop_source(i)
         ),
     );
-    d.label = Some("returns at once".into());
-    d.help = Some(fix);
+    d.set_label("returns at once");
+    d.set_help(fix);
     vec![d]
 }
 

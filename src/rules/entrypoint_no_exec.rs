@@ -3,6 +3,7 @@
 
 use super::helpers::GRACE;
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileRef, Fix, Severity, Span};
 use crate::model::chain::basename;
 use crate::model::script::{self, Site};
@@ -10,8 +11,7 @@ use crate::model::{HopKind, Relation};
 use crate::shell::CommandKind;
 
 pub static RULE: Rule = Rule {
-    code: "DSIG006",
-    name: "entrypoint-no-exec",
+    code: RuleCode::Dsig006,
     summary: "an entrypoint script starts the main process without `exec`, so the script's shell stays PID 1",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG006.md"),
@@ -141,20 +141,22 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                     site.line, site.text
                 ),
             );
-            d.label = Some(format!("runs {rel}"));
+            d.set_label(format!("runs {rel}"));
             let sources = cx.context.read(rel).is_some_and(|t| sources_a_file(&t));
             match exec_edit(site, sources) {
                 Ok(edit) => {
                     let mut fixed = site.text.clone();
                     fixed.replace_range(edit.at..edit.at + edit.remove, edit.insert);
-                    d.help = Some(format!(
+                    d.set_help(format!(
                         "write `{}` on line {} of {rel}",
                         super::helpers::shown(&fixed),
                         site.line
                     ));
-                    d.fix = script_fix(cx, rel, site, &edit).map(Box::new);
+                    if let Some(f) = script_fix(cx, rel, site, &edit) {
+                        d.set_fix(f);
+                    }
                 }
-                Err(why) => d.help = Some(why),
+                Err(why) => d.set_help(why),
             }
             out.push(d);
         }

@@ -1,14 +1,14 @@
 //! DSIG016: tini or dumb-init sits in front of something it cannot help.
 
 use super::{Rule, RuleContext, helpers};
+use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::HopKind;
 use crate::model::base_images::ShellKind;
 use crate::model::chain::PackageManager;
 
 pub static RULE: Rule = Rule {
-    code: "DSIG016",
-    name: "init-cannot-help",
+    code: RuleCode::Dsig016,
     summary: "an init (tini, dumb-init) runs npm/yarn/pnpm or a shell that keeps the app from getting the signal; the init cannot fix that",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG016.md"),
@@ -92,8 +92,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         cx.hop_span(i),
         format!("{name} ({}) runs {what}{group_note}", cx.hop_source(i)),
     );
-    d.label = Some(format!("{name} cannot reach {app}"));
-    d.help = Some(format!(
+    d.set_label(format!("{name} cannot reach {app}"));
+    d.set_help(format!(
         "remove the process in between: have {name} start {app} directly, e.g. `ENTRYPOINT [\"{name}\", \"--\"]` with `CMD [\"{app}\", …]`, or `exec` in the script"
     ));
     vec![d]

@@ -1,13 +1,13 @@
 //! DSIG008: STOPSIGNAL that Docker does not accept.
 
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::expand;
 use crate::parse::{Args, Kind};
 
 pub static RULE: Rule = Rule {
-    code: "DSIG008",
-    name: "invalid-stopsignal",
+    code: RuleCode::Dsig008,
     summary: "STOPSIGNAL names no signal Docker accepts (or SIGKILL, which cannot be handled)",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG008.md"),
@@ -167,22 +167,22 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                             w.span,
                             format!("STOPSIGNAL {value}: {why}; Docker rejects the image"),
                         );
-                        d.label = Some("not a signal".into());
+                        d.set_label("not a signal");
                         match nearest(&value) {
                             // a misspelt name: the signal it was meant to be
                             Some(name) if w.value == value => {
-                                d.help = Some(format!("did you mean `STOPSIGNAL {name}`?"));
-                                d.fix = Some(Box::new(Fix {
+                                d.set_help(format!("did you mean `STOPSIGNAL {name}`?"));
+                                d.set_fix(Fix {
                                     applicability: Applicability::Unsafe,
                                     edits: vec![Edit {
                                         span: w.span,
                                         replacement: name,
                                         file: None,
                                     }],
-                                }));
+                                });
                             }
                             _ => {
-                                d.help = Some("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`".into());
+                                d.set_help("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`");
                             }
                         }
                         out.push(d);
@@ -193,7 +193,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                             w.span,
                             format!("STOPSIGNAL {value}: {canon} cannot be caught, so the app never gets a chance to shut down cleanly{}", if canon == "SIGSTOP" { " (SIGSTOP only pauses it; Docker then kills it after the stop timeout)" } else { "" }),
                         );
-                        d.help = Some("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`".into());
+                        d.set_help("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`");
                         out.push(d);
                     }
                     Ok(_) => {}

@@ -2,14 +2,14 @@
 //! (`tail -f /dev/null`, `sleep infinity`, an endless loop).
 
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::script::is_loop;
 use crate::model::{HopKind, Relation};
 use crate::shell;
 
 pub static RULE: Rule = Rule {
-    code: "DSIG012",
-    name: "keepalive-pid1",
+    code: RuleCode::Dsig012,
     summary: "the main process is `tail -f /dev/null`, `sleep infinity` or an endless loop",
     default_severity: Severity::Warning,
     doc: include_str!("../../rules/DSIG012.md"),
@@ -99,8 +99,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         )
     };
     let mut d = RULE.diag(severity, cx.hop_span(i), message);
-    d.label = Some("keeps the container alive".into());
-    d.help = Some("run the service itself in the foreground as the main process (exec form, or `exec` in a script); for an idle debug container, add `--init` so it stops at once".into());
+    d.set_label("keeps the container alive");
+    d.set_help("run the service itself in the foreground as the main process (exec form, or `exec` in a script); for an idle debug container, add `--init` so it stops at once");
     vec![d]
 }
 

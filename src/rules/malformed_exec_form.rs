@@ -2,12 +2,12 @@
 //! Docker silently runs through a shell.
 
 use super::{Rule, RuleContext, helpers};
+use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::parse::{Args, Instruction, Kind};
 
 pub static RULE: Rule = Rule {
-    code: "DSIG003",
-    name: "malformed-exec-form",
+    code: RuleCode::Dsig003,
     summary: "CMD/ENTRYPOINT/SHELL/RUN/HEALTHCHECK looks like a JSON array but is not valid JSON, so Docker runs it through a shell",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG003.md"),
@@ -53,12 +53,12 @@ fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
         text.span,
         format!("{kw} looks like exec form but is not valid JSON ({reason}); {consequence}"),
     );
-    d.label = Some("not a JSON array of strings".into());
+    d.set_label("not a JSON array of strings");
     match repair(&text.value) {
         Some(argv) => {
             let json = helpers::exec_form(&argv);
             let comment = comment_after(&text.value);
-            d.help = Some(match comment {
+            d.set_help(match comment {
                 Some(c) => format!(
                     "a comment must be on its own line: write `{c}` on the line above and `{kw} {json}`"
                 ),
@@ -71,14 +71,14 @@ fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
                 return;
             }
             if cx.src.get(text.span.start..text.span.end) == Some(text.value.as_str()) {
-                d.fix = Some(Box::new(Fix {
+                d.set_fix(Fix {
                     applicability: Applicability::Safe,
                     edits: vec![Edit {
                         span: text.span,
                         replacement: json,
                         file: None,
                     }],
-                }));
+                });
             }
         }
         None if unquoted_list(text.value.trim()) => {
@@ -89,7 +89,7 @@ fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
                 .collect();
             if t.contains('$') {
                 // exec form passes `$X` on as it is written
-                d.help = Some(format!(
+                d.set_help(format!(
                     "exec form does not expand variables, so quoting alone would run a program named `{}`: write the program itself, e.g. `{kw} [\"node\", \"server.js\"]`",
                     helpers::shown(&items[0])
                 ));
@@ -98,25 +98,25 @@ fn visit(cx: &RuleContext, inst: &Instruction, out: &mut Vec<Diagnostic>) {
                 .all(|i| !i.is_empty() && !i.contains(['"', '\'', '\\', ' ']))
             {
                 let json = helpers::exec_form(&items);
-                d.help = Some(format!("quote each element: `{kw} {json}`"));
+                d.set_help(format!("quote each element: `{kw} {json}`"));
                 if cx.src.get(text.span.start..text.span.end) == Some(text.value.as_str()) {
-                    d.fix = Some(Box::new(Fix {
+                    d.set_fix(Fix {
                         applicability: Applicability::Unsafe,
                         edits: vec![Edit {
                             span: text.span,
                             replacement: json,
                             file: None,
                         }],
-                    }));
+                    });
                 }
             } else {
-                d.help = Some(format!(
+                d.set_help(format!(
                     "write a JSON array of double-quoted strings, e.g. `{kw} [\"node\", \"server.js\"]`"
                 ));
             }
         }
         None => {
-            d.help = Some(format!(
+            d.set_help(format!(
                 "write a JSON array of double-quoted strings, e.g. `{kw} [\"node\", \"server.js\"]`"
             ));
         }

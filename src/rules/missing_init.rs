@@ -2,14 +2,14 @@
 
 use super::helpers::{self, GRACE};
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::model::chain::Runtime;
 use crate::model::{HopKind, Origin};
 use crate::parse::{Args, Kind};
 
 pub static RULE: Rule = Rule {
-    code: "DSIG005",
-    name: "missing-init",
+    code: RuleCode::Dsig005,
     summary: "PID 1 would be the app runtime itself (node, python, ...) with no init to forward signals and reap zombies",
     default_severity: Severity::Warning,
     doc: include_str!("../../rules/DSIG005.md"),
@@ -79,25 +79,28 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         _ => cx.from_span(),
     };
     let mut d = RULE.diag(severity, span, message);
-    d.label = Some(format!("{name} becomes PID 1"));
+    d.set_label(format!("{name} becomes PID 1"));
     // The literal fix: an init in ENTRYPOINT, keeping an image entrypoint.
     let existing: Vec<String> = launch
         .entrypoint
         .as_ref()
         .map(|e| e.argv())
         .unwrap_or_default();
-    d.help = Some(match helpers::tini_install(launch.bin_sh, &launch.base_image) {
+    let help = match helpers::tini_install(launch.bin_sh, &launch.base_image) {
         Some((install, path)) => {
             let mut ep = vec![path.to_string(), "--".to_string()];
             ep.extend(existing);
-            d.fix = (fix(cx, launch, install, &ep)).map(Box::new);
+            if let Some(f) = fix(cx, launch, install, &ep) {
+                d.set_fix(f);
+            }
             format!(
                 "add an init: `{install}` and `ENTRYPOINT {}`; or run with `docker run --init` (compose: `init: true`)",
                 helpers::exec_form(&ep)
             )
         }
         None => "run with `docker run --init` (compose: `init: true`), or install tini or dumb-init and put it first in ENTRYPOINT".into(),
-    });
+    };
+    d.set_help(help);
     vec![d]
 }
 

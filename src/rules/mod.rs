@@ -2,6 +2,7 @@
 //! launch chain. A rule returns diagnostics with spans, message, help and,
 //! where safe, a fix; it knows nothing of how they are rendered.
 
+use crate::code::RuleCode;
 use crate::context::Context;
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::model::{Chain, Launch, Origin, Stage};
@@ -96,8 +97,7 @@ impl RuleContext<'_> {
 }
 
 pub struct Rule {
-    pub code: &'static str,
-    pub name: &'static str,
+    pub code: RuleCode,
     /// One line: what the rule finds.
     pub summary: &'static str,
     pub default_severity: Severity,
@@ -108,23 +108,24 @@ pub struct Rule {
 
 impl Rule {
     /// A diagnostic of this rule.
-    pub fn diag(&self, severity: Severity, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            code: self.code,
-            name: self.name,
-            severity,
-            message: message.into(),
-            help: None,
-            span,
-            label: None,
-            fix: None,
-        }
+    pub fn diag(
+        &self,
+        severity: Severity,
+        span: Span,
+        message: impl Into<std::sync::Arc<str>>,
+    ) -> Diagnostic {
+        Diagnostic::new(self.code, severity, span, message)
+    }
+
+    /// The rule's name, e.g. `shell-form-cmd`.
+    pub fn name(&self) -> &'static str {
+        self.code.name()
     }
 }
 
 /// The rules that hold for Windows images too: a line Docker cannot read,
 /// a malformed exec form.
-const WINDOWS_RULES: &[&str] = &["DSIG000", "DSIG003"];
+const WINDOWS_RULES: &[RuleCode] = &[RuleCode::Dsig000, RuleCode::Dsig003];
 
 /// Every rule, in code order.
 pub static RULES: &[&Rule] = &[
@@ -149,10 +150,8 @@ pub static RULES: &[&Rule] = &[
 ];
 
 pub fn find(code: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+    let code = RuleCode::parse(code)?;
+    RULES.iter().copied().find(|r| r.code == code)
 }
 
 /// Run every rule.
@@ -184,6 +183,6 @@ pub fn run_all(cx: &RuleContext) -> Vec<Diagnostic> {
 /// order, the usual case, are not moved).
 pub fn sort(d: &mut [Diagnostic]) {
     if !d.is_sorted_by_key(|d| (d.span.start, d.code)) {
-        d.sort_by(|a, b| (a.span.start, a.code).cmp(&(b.span.start, b.code)));
+        d.sort_by_key(|d| (d.span.start, d.code));
     }
 }

@@ -2,14 +2,14 @@
 
 use super::helpers::{self, GRACE};
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::base_images::ShellKind;
 use crate::model::chain::PackageManager;
 use crate::model::{HopKind, Origin, Relation};
 
 pub static RULE: Rule = Rule {
-    code: "DSIG004",
-    name: "package-manager-pid1",
+    code: RuleCode::Dsig004,
     summary: "npm, yarn, pnpm or npx runs the app, and stands between SIGTERM and it",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG004.md"),
@@ -147,7 +147,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         .unwrap_or(&hop.origin);
     let span = cx.span_of(origin);
     let mut d = RULE.diag(severity, span, message);
-    d.label = Some(format!(
+    d.set_label(format!(
         "{pm_name} becomes the process that receives SIGTERM"
     ));
     // The replacement: the script's command, run directly, with the
@@ -186,7 +186,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     match (&direct, script, script_text) {
         (Some(argv), _, _) => {
             let json = helpers::exec_form(argv);
-            d.help = Some(match script {
+            d.set_help(match script {
                 Some(s) => format!(
                     "run the app directly with the command of package.json scripts.{s}: `{keyword} {json}`"
                 ),
@@ -196,28 +196,28 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 && hop.origin == *origin
                 && chain.hops[..i].iter().all(|h| h.origin != *origin)
             {
-                d.fix = Some(Box::new(Fix {
+                d.set_fix(Fix {
                     applicability: Applicability::Unsafe,
                     edits: vec![Edit {
                         span: *span,
                         replacement: json,
                         file: None,
                     }],
-                }));
+                });
             }
         }
         (_, Some(s), Some(t)) => {
-            d.help = Some(format!(
+            d.set_help(format!(
                 "run the app directly with the command of package.json scripts.{s} (`{t}`), in exec form with `exec` before the app if it needs a shell, e.g. `{keyword} [\"node\", \"server.js\"]`"
             ));
         }
         (_, Some(s), None) => {
-            d.help = Some(format!(
+            d.set_help(format!(
                 "run the app directly with the command of package.json scripts.{s}, e.g. `{keyword} [\"node\", \"server.js\"]`"
             ));
         }
         _ => {
-            d.help = Some(format!(
+            d.set_help(format!(
                 "install the tool in the image and run it directly, e.g. `{keyword} [\"node\", \"node_modules/.bin/<tool>\"]`"
             ));
         }

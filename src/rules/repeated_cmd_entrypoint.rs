@@ -1,13 +1,13 @@
 //! DSIG009: more than one CMD or ENTRYPOINT in a stage; only the last counts.
 
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::lines::LineIndex;
 use crate::parse::Kind;
 
 pub static RULE: Rule = Rule {
-    code: "DSIG009",
-    name: "repeated-cmd-entrypoint",
+    code: RuleCode::Dsig009,
     summary: "a stage has more than one CMD or ENTRYPOINT: only the last one counts",
     default_severity: Severity::Warning,
     doc: include_str!("../../rules/DSIG009.md"),
@@ -16,7 +16,8 @@ pub static RULE: Rule = Rule {
 
 fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let lines = LineIndex::new(cx.src);
+    // built only when a finding needs whole lines
+    let mut lines: Option<LineIndex> = None;
     for stage in cx.stages {
         for kind in [Kind::Cmd, Kind::Entrypoint] {
             let all: Vec<usize> = (stage.from + 1..stage.end)
@@ -37,25 +38,26 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                         kind.name()
                     ),
                 );
-                d.label = Some(format!("replaced by line {last_line}"));
-                d.help = Some(format!(
+                d.set_label(format!("replaced by line {last_line}"));
+                d.set_help(format!(
                     "delete this line, or merge what it should do into the {} on line {last_line}",
                     kind.name()
                 ));
                 // Deleting whole lines that have no effect changes nothing.
+                let lines = lines.get_or_insert_with(|| LineIndex::new(cx.src));
                 let start = lines.line_start(inst.line - 1);
                 let end = lines.line_start(inst.end_line);
                 let only_this = cx.src[start..inst.span.start].trim().is_empty()
                     && cx.src[inst.span.end..end].trim().is_empty();
                 if only_this && inst.heredocs.is_empty() {
-                    d.fix = Some(Box::new(Fix {
+                    d.set_fix(Fix {
                         applicability: Applicability::Safe,
                         edits: vec![Edit {
                             span: Span::new(start, end),
                             replacement: String::new(),
                             file: None,
                         }],
-                    }));
+                    });
                 }
                 out.push(d);
             }

@@ -38,9 +38,11 @@ pub fn finding(
         return vec![];
     };
     let mut d = rule.diag(j.severity, cx.span_of(&setting.origin), j.message);
-    d.label = Some(format!("runs as `/bin/sh -c` ({})", j.run.kind.display()));
-    d.help = Some(j.help);
-    d.fix = (j.fix).map(Box::new);
+    d.set_label(format!("runs as `/bin/sh -c` ({})", j.run.kind.display()));
+    d.set_help(j.help);
+    if let Some(f) = j.fix {
+        d.set_fix(f);
+    }
     vec![d]
 }
 

@@ -1,12 +1,12 @@
 //! DSIG001: the effective CMD is shell form.
 
 use super::{Rule, RuleContext, shell_form};
+use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Form;
 
 pub static RULE: Rule = Rule {
-    code: "DSIG001",
-    name: "shell-form-cmd",
+    code: RuleCode::Dsig001,
     summary: "the CMD that runs is shell form, so /bin/sh may stand between SIGTERM and the app",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG001.md"),

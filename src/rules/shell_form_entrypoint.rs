@@ -1,11 +1,11 @@
 //! DSIG002: ENTRYPOINT is shell form.
 
 use super::{Rule, RuleContext, shell_form};
+use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub static RULE: Rule = Rule {
-    code: "DSIG002",
-    name: "shell-form-entrypoint",
+    code: RuleCode::Dsig002,
     summary: "ENTRYPOINT is shell form: /bin/sh may stand between SIGTERM and the app, and CMD and `docker run` arguments are ignored",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG002.md"),

@@ -3,14 +3,14 @@
 
 use super::helpers::{self, GRACE};
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::base_images::ShellKind;
 use crate::model::chain::basename;
 use crate::model::{Form, HopKind, Origin, Relation};
 
 pub static RULE: Rule = Rule {
-    code: "DSIG007",
-    name: "shell-wrapper",
+    code: RuleCode::Dsig007,
     summary: "exec form runs `sh -c \"...\"` whose string keeps the shell between SIGTERM and the app",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG007.md"),
@@ -96,8 +96,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             ),
         };
         let mut d = RULE.diag(severity, cx.hop_span(i), message);
-        d.label = Some(format!("{sh} stays in front of {app}"));
-        d.help = Some(match (&run.main_argv, &run.after, run.main_span) {
+        d.set_label(format!("{sh} stays in front of {app}"));
+        d.set_help(match (&run.main_argv, &run.after, run.main_span) {
             (Some(argv), None, _) if crate::shell::plain_argv(text).is_some() => format!(
                 "drop the shell and run the command in exec form: `{}`",
                 helpers::exec_form(argv)

@@ -3,14 +3,14 @@
 
 use super::invalid_stopsignal::parse_signal;
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::model::chain::basename;
 use crate::model::{HopKind, Origin};
 use crate::parse::Kind;
 
 pub static RULE: Rule = Rule {
-    code: "DSIG014",
-    name: "stopsignal-mismatch",
+    code: RuleCode::Dsig014,
     summary: "nginx, php-fpm or httpd runs with a STOPSIGNAL that makes it stop fast instead of gracefully",
     default_severity: Severity::Warning,
     doc: include_str!("../../rules/DSIG014.md"),
@@ -82,8 +82,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         span,
         format!("{server} is the main process, and {origin_text} is {what} for {server}; its graceful stop signal is {want}"),
     );
-    d.label = Some(format!("{server} stops gracefully on {want}"));
-    d.help = Some(format!("`STOPSIGNAL {want}`"));
+    d.set_label(format!("{server} stops gracefully on {want}"));
+    d.set_help(format!("`STOPSIGNAL {want}`"));
     // replace our own STOPSIGNAL, or add one before the stage's CMD/ENTRYPOINT
     let edit = match &launch.stopsignal {
         Some((_, Origin::Dockerfile { span, .. })) => Some(Edit {
@@ -107,11 +107,12 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 })
         }
     };
-    d.fix = (edit.map(|e| Fix {
-        applicability: Applicability::Unsafe,
-        edits: vec![e],
-    }))
-    .map(Box::new);
+    if let Some(e) = edit {
+        d.set_fix(Fix {
+            applicability: Applicability::Unsafe,
+            edits: vec![e],
+        });
+    }
     vec![d]
 }
 

@@ -1,13 +1,13 @@
 //! DSIG010: `su`/`runuser` starts the main process and stays its parent.
 
 use super::{Rule, RuleContext};
+use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::HopKind;
 use crate::parse::Args;
 
 pub static RULE: Rule = Rule {
-    code: "DSIG010",
-    name: "su-wrapper",
+    code: RuleCode::Dsig010,
     summary: "su or runuser starts the app and stays its parent, so the app does not get SIGTERM",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG010.md"),
@@ -60,11 +60,13 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 if name == "runuser" { " (runuser is su's code; the behaviour was measured for su)" } else { "" }
             ),
         );
-        d.label = Some(format!("{name} stays in front of {app}"));
-        d.help = Some(format!(
+        d.set_label(format!("{name} stays in front of {app}"));
+        d.set_help(format!(
             "drop privileges with a tool that execs: `exec gosu {user} <command>`, `exec su-exec {user} <command>` or `exec setpriv --reuid={user} --regid={user} --init-groups <command>`; or set `USER {user}` in the Dockerfile"
         ));
-        d.fix = (setpriv_fix(cx, i, &user)).map(Box::new);
+        if let Some(f) = setpriv_fix(cx, i, &user) {
+            d.set_fix(f);
+        }
         out.push(d);
     }
     out

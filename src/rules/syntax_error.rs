@@ -1,12 +1,12 @@
 //! DSIG000: the parser could not read a line.
 
 use super::{Rule, RuleContext};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::code::RuleCode;
+use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::parse::Kind;
 
 pub static RULE: Rule = Rule {
-    code: "DSIG000",
-    name: "syntax-error",
+    code: RuleCode::Dsig000,
     summary: "a line Docker cannot read",
     default_severity: Severity::Error,
     doc: include_str!("../../rules/DSIG000.md"),
@@ -14,16 +14,16 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleContext) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = cx
-        .df
-        .errors
-        .iter()
-        .map(|e| {
-            let mut d = RULE.diag(Severity::Error, e.span, e.message.clone());
-            d.label = Some("Docker rejects this".into());
-            d
-        })
-        .collect();
+    // one finding made, then cloned: the label is shared, not copied
+    let mut first = RULE.diag(Severity::Error, Span::default(), "");
+    first.set_label("Docker rejects this");
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(cx.df.errors.len() + 1);
+    out.extend(cx.df.errors.iter().map(|e| {
+        let mut d = first.clone();
+        d.span = e.span;
+        d.message = e.message.clone();
+        d
+    }));
     for inst in &cx.df.instructions {
         if inst.kind == Kind::Shell
             && let crate::parse::Args::Shell { text, .. } = &inst.args
@@ -43,7 +43,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             first.keyword_span,
             "the Dockerfile has no FROM instruction",
         );
-        d.help = Some("start the file with a base image, e.g. `FROM node:22-alpine`".into());
+        d.set_help("start the file with a base image, e.g. `FROM node:22-alpine`");
         out.push(d);
     } else if let Some(first) = cx
         .df

@@ -97,10 +97,10 @@ impl Tester {
                     d.message
                 )
                 .unwrap();
-                if let Some(h) = &d.help {
+                if let Some(h) = d.help() {
                     writeln!(snap, "  help: {h}").unwrap();
                 }
-                if let Some(f) = &d.fix {
+                if let Some(f) = d.fix() {
                     for e in &f.edits {
                         writeln!(
                             snap,
@@ -112,6 +112,6 @@ impl Tester {
                 }
             }
         }
-        insta::assert_snapshot!(format!("{}{}", self.rule.name, self.suffix), snap);
+        insta::assert_snapshot!(format!("{}{}", self.rule.name(), self.suffix), snap);
     }
 }
