@@ -266,426 +266,528 @@ pub fn build(launch: &Launch, ctx: &Context) -> Chain {
 }
 
 /// Build the predicted chain, reading entrypoint scripts from the context.
+///
+/// A short loop over recognisers, one per kind of hop: each looks at the
+/// command about to run and, when it is its kind, pushes its hop and says
+/// what runs next. The first that matches wins; what none of them claims
+/// is the app.
 pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
-    let mut chain = Chain::default();
-    let mut argv: Vec<String> = Vec::new();
-    let mut origin = Origin::Default;
-    if let Some(ep) = &launch.entrypoint {
-        argv.extend(ep.argv());
-        origin = ep.origin.clone();
-    }
-    // How many leading elements of `argv` still come from ENTRYPOINT: once
-    // they are consumed, what runs next comes from CMD.
-    let mut ep_left = argv.len();
-    if let Some(cmd) = &launch.cmd {
-        if argv.is_empty() {
-            origin = cmd.origin.clone();
-        }
-        argv.extend(cmd.argv());
-    }
-    if argv.is_empty() {
-        chain.incomplete = Some("no ENTRYPOINT or CMD: docker run needs a command".into());
-        return chain;
-    }
-    let ep_from_base = launch
-        .entrypoint
-        .as_ref()
-        .is_some_and(|e| matches!(e.origin, Origin::BaseImage { .. }));
-    let cmd_origin = launch.cmd.as_ref().map(|c| c.origin.clone());
-    let consumed = |n: usize, ep_left: &mut usize, origin: &mut Origin| {
-        if *ep_left > 0 {
-            *ep_left = ep_left.saturating_sub(n);
-            if *ep_left == 0
-                && let Some(o) = &cmd_origin
-            {
-                *origin = o.clone();
-            }
-        }
+    let Some(mut b) = Builder::new(launch, ctx, files) else {
+        return Chain {
+            hops: Vec::new(),
+            incomplete: Some("no ENTRYPOINT or CMD: docker run needs a command".into()),
+        };
     };
-    let mut relation = Relation::Pid1;
-    if let Some(o) = &launch.runtime_init {
-        chain.hops.push(Hop {
-            argv: vec!["docker-init".into(), "--".into()],
-            kind: HopKind::Init {
-                name: "docker-init".into(),
-                group: false,
-            },
-            relation,
-            origin: o.clone(),
-            note: Some("the runtime's init (tini): forwards signals and reaps zombies".into()),
-        });
-        relation = Relation::Child;
-    }
-    let mut pm_seen = false;
+    b.runtime_init();
     for _ in 0..32 {
+        if b.argv.is_empty() {
+            return b.stop("empty command");
+        }
+        let step = b
+            .shell()
+            .or_else(|| b.init())
+            .or_else(|| b.base_script())
+            .or_else(|| b.context_script())
+            .or_else(|| b.parent_wrapper())
+            .or_else(|| b.package_manager())
+            .or_else(|| b.exec_wrapper())
+            .unwrap_or_else(|| b.app());
+        if step == Step::Done {
+            return b.chain;
+        }
+    }
+    b.stop("the chain is too deep")
+}
+
+/// What a recogniser decided: go on with the new `argv`, or the chain ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Next,
+    Done,
+}
+
+/// The chain being built and the command about to run.
+struct Builder<'a> {
+    launch: &'a Launch,
+    ctx: &'a Context,
+    files: &'a dyn Locate,
+    chain: Chain,
+    /// The command about to run.
+    argv: Vec<String>,
+    /// Where `argv` comes from.
+    origin: Origin,
+    /// How many leading elements of `argv` still come from ENTRYPOINT:
+    /// once they are consumed, what runs next comes from CMD.
+    ep_left: usize,
+    relation: Relation,
+    /// A package manager ran already (package.json is read for the first).
+    pm_seen: bool,
+    ep_from_base: bool,
+    cmd_origin: Option<Origin>,
+}
+
+impl<'a> Builder<'a> {
+    /// Docker's combination of ENTRYPOINT and CMD; `None` when both are empty.
+    fn new(launch: &'a Launch, ctx: &'a Context, files: &'a dyn Locate) -> Option<Self> {
+        let mut argv: Vec<String> = Vec::new();
+        let mut origin = Origin::Default;
+        if let Some(ep) = &launch.entrypoint {
+            argv.extend(ep.argv());
+            origin = ep.origin.clone();
+        }
+        let ep_left = argv.len();
+        if let Some(cmd) = &launch.cmd {
+            if argv.is_empty() {
+                origin = cmd.origin.clone();
+            }
+            argv.extend(cmd.argv());
+        }
         if argv.is_empty() {
-            chain.incomplete = Some("empty command".into());
-            return chain;
+            return None;
         }
-        let prog = basename(&argv[0]).to_string();
-        // <shell> -c TEXT
-        if let Some((kind, text_idx)) = shell_c(&argv, launch) {
-            let text = argv[text_idx].clone();
-            let a = shell::analyze(&text);
-            let main = a.main_command();
-            let explicit_exec = main.is_some_and(|m| m.exec);
-            let execs = if explicit_exec {
-                Some(true)
-            } else {
-                flavor(kind).and_then(|f| shell::c_string_execs_last(f, &a))
-            };
-            let more_after = main.is_some_and(|m| {
-                a.commands
-                    .iter()
-                    .any(|c| c.span.start > m.span.start && !is_wait(c))
-            });
-            let main_span = main.map(|m| (m.span.start, m.span.end));
-            let next: Option<Vec<String>> = main.and_then(|m| {
-                if !matches!(m.kind, CommandKind::Simple) {
-                    return None;
-                }
-                let words: Vec<String> = m
-                    .words
-                    .iter()
-                    .map(|w| w.value.clone().unwrap_or_else(|| w.raw.clone()))
-                    .collect();
-                let words = if m.exec { words[1..].to_vec() } else { words };
-                (!words.is_empty()).then_some(words)
-            });
-            let note = match execs {
-                Some(true) if explicit_exec => {
-                    Some("exec: the shell is replaced by the command".into())
-                }
-                Some(true) => Some(format!(
-                    "{} execs a single trailing command: the shell is replaced",
-                    kind.display()
-                )),
-                Some(false) => Some(format!(
-                    "{} stays as the parent{}",
-                    kind.display(),
-                    if more_after {
-                        " (more commands follow)"
-                    } else {
-                        ""
-                    }
-                )),
-                None => Some(format!(
-                    "{}: whether it execs the command is not known",
-                    kind.display()
-                )),
-            };
-            chain.hops.push(Hop {
-                argv: argv.clone(),
-                kind: HopKind::Shell {
-                    flavor: kind,
-                    text,
-                    execs,
-                    more_after,
-                    main_span,
-                    explicit_exec,
-                },
-                relation,
-                origin: origin.clone(),
-                note,
-            });
-            match next {
-                Some(n) => {
-                    ep_left = 0;
-                    argv = n;
-                    relation = match execs {
-                        Some(true) => Relation::Exec,
-                        Some(false) => Relation::Child,
-                        None => Relation::Unknown,
-                    };
-                    continue;
-                }
-                None => {
-                    chain.incomplete = Some(if a.commands.is_empty() {
-                        "the shell command is empty".into()
-                    } else {
-                        "the main command of the shell string is not a simple command".into()
-                    });
-                    return chain;
-                }
+        Some(Builder {
+            launch,
+            ctx,
+            files,
+            chain: Chain::default(),
+            argv,
+            origin,
+            ep_left,
+            relation: Relation::Pid1,
+            pm_seen: false,
+            ep_from_base: launch
+                .entrypoint
+                .as_ref()
+                .is_some_and(|e| matches!(e.origin, Origin::BaseImage { .. })),
+            cmd_origin: launch.cmd.as_ref().map(|c| c.origin.clone()),
+        })
+    }
+
+    fn prog(&self) -> String {
+        basename(&self.argv[0]).to_string()
+    }
+
+    fn stop(mut self, why: impl Into<String>) -> Chain {
+        self.chain.incomplete = Some(why.into());
+        self.chain
+    }
+
+    fn halt(&mut self, why: impl Into<String>) -> Step {
+        self.chain.incomplete = Some(why.into());
+        Step::Done
+    }
+
+    fn push(&mut self, argv: Vec<String>, kind: HopKind, note: Option<String>) {
+        self.chain.hops.push(Hop {
+            argv,
+            kind,
+            relation: self.relation,
+            origin: self.origin.clone(),
+            note,
+        });
+    }
+
+    /// `n` leading words were used up: once ENTRYPOINT's are, the rest
+    /// comes from CMD.
+    fn consumed(&mut self, n: usize) {
+        if self.ep_left > 0 {
+            self.ep_left = self.ep_left.saturating_sub(n);
+            if self.ep_left == 0
+                && let Some(o) = &self.cmd_origin
+            {
+                self.origin = o.clone();
             }
         }
-        // inits
-        if INITS.contains(&prog.as_str()) || argv[0] == "/init" {
-            let (rest, group) = init_args(&prog, &argv[1..]);
-            chain.hops.push(Hop {
-                argv: argv[..argv.len() - rest.len()].to_vec(),
+    }
+
+    /// Go on with `argv`, run as `relation` of the hop just pushed.
+    fn next(&mut self, argv: Vec<String>, relation: Relation) -> Step {
+        self.argv = argv;
+        self.relation = relation;
+        Step::Next
+    }
+
+    /// `docker run --init` (or compose `init: true`): docker-init first.
+    fn runtime_init(&mut self) {
+        if let Some(o) = &self.launch.runtime_init {
+            self.chain.hops.push(Hop {
+                argv: vec!["docker-init".into(), "--".into()],
                 kind: HopKind::Init {
-                    name: if argv[0] == "/init" {
-                        "s6-overlay /init".into()
-                    } else {
-                        prog.clone()
-                    },
-                    group,
+                    name: "docker-init".into(),
+                    group: false,
                 },
-                relation,
-                origin: origin.clone(),
-                note: Some("init: forwards signals and reaps zombies".into()),
+                relation: self.relation,
+                origin: o.clone(),
+                note: Some("the runtime's init (tini): forwards signals and reaps zombies".into()),
             });
-            if rest.is_empty() {
-                return chain;
-            }
-            consumed(argv.len() - rest.len(), &mut ep_left, &mut origin);
-            argv = rest;
-            relation = Relation::Child;
-            continue;
+            self.relation = Relation::Child;
         }
-        // the base image's own entrypoint script
-        if chain
+    }
+
+    /// `<shell> -c TEXT`: the shell, then the string's main command.
+    fn shell(&mut self) -> Option<Step> {
+        let (kind, text_idx) = shell_c(&self.argv, self.launch)?;
+        let text = self.argv[text_idx].clone();
+        let a = shell::analyze(&text);
+        let main = a.main_command();
+        let explicit_exec = main.is_some_and(|m| m.exec);
+        let execs = if explicit_exec {
+            Some(true)
+        } else {
+            flavor(kind).and_then(|f| shell::c_string_execs_last(f, &a))
+        };
+        let more_after = main.is_some_and(|m| {
+            a.commands
+                .iter()
+                .any(|c| c.span.start > m.span.start && !is_wait(c))
+        });
+        let main_span = main.map(|m| (m.span.start, m.span.end));
+        let next = main.and_then(simple_words);
+        let note = shell_note(kind, execs, explicit_exec, more_after);
+        let argv = self.argv.clone();
+        self.push(
+            argv,
+            HopKind::Shell {
+                flavor: kind,
+                text,
+                execs,
+                more_after,
+                main_span,
+                explicit_exec,
+            },
+            Some(note),
+        );
+        Some(match next {
+            Some(n) => {
+                self.ep_left = 0;
+                self.next(n, relation_of(execs))
+            }
+            None if a.commands.is_empty() => self.halt("the shell command is empty"),
+            None => self.halt("the main command of the shell string is not a simple command"),
+        })
+    }
+
+    /// tini, dumb-init, catatonit, docker-init, s6-overlay's `/init`.
+    fn init(&mut self) -> Option<Step> {
+        let prog = self.prog();
+        if !INITS.contains(&prog.as_str()) && self.argv[0] != "/init" {
+            return None;
+        }
+        let (rest, group) = init_args(&prog, &self.argv[1..]);
+        let name = if self.argv[0] == "/init" {
+            "s6-overlay /init".into()
+        } else {
+            prog
+        };
+        let used = self.argv.len() - rest.len();
+        self.push(
+            self.argv[..used].to_vec(),
+            HopKind::Init { name, group },
+            Some("init: forwards signals and reaps zombies".into()),
+        );
+        if rest.is_empty() {
+            return Some(Step::Done);
+        }
+        self.consumed(used);
+        Some(self.next(rest, Relation::Child))
+    }
+
+    /// The base image's own entrypoint script (node's docker-entrypoint.sh),
+    /// as the base-image table describes it.
+    fn base_script(&mut self) -> Option<Step> {
+        let base = self.launch.base?;
+        let ep = base.entrypoint.as_ref().filter(|ep| ep.len() == 1)?;
+        let prog = self.prog();
+        let first = self
+            .chain
             .hops
             .iter()
-            .all(|h| matches!(h.kind, HopKind::Init { .. }))
-            && let Some(base) = launch.base
-            && let Some(ep) = &base.entrypoint
-            && ep.len() == 1
-            && !INITS.contains(&prog.as_str())
-            // a runtime (distroless node, python) is the app, not a script
-            && !is_runtime_program(&ep[0])
-            // the image's own, or the same script named again after an init
-            // (`ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]`) when the
-            // build context does not put another file there
-            && (ep_from_base && argv[0] == ep[0]
-                || basename(&argv[0]) == basename(&ep[0]) && files.program(&argv[0]).is_none())
-        {
-            let execs = base.entrypoint_execs;
-            chain.hops.push(Hop {
-                argv: vec![argv[0].clone()],
-                kind: HopKind::Script {
-                    execs,
-                    path: None,
-                    site: None,
-                    shell: None,
-                    trap: false,
-                    sites: Vec::new(),
-                    main: None,
-                },
-                relation,
-                origin: origin.clone(),
-                note: Some(match execs {
-                    Some(true) => {
-                        format!("{}'s entrypoint script ends with exec \"$@\"", base.image)
-                    }
-                    Some(false) => format!("{}'s entrypoint script does not exec", base.image),
-                    None => format!("{}'s entrypoint script was not analysed", base.image),
-                }),
-            });
-            let mut rest = argv[1..].to_vec();
-            if rest.is_empty() {
-                chain.incomplete = Some("the entrypoint script gets no command".into());
-                return chain;
-            }
-            // node's script runs `node "$@"` when the first argument is an option
-            if base.image == "node" && rest[0].starts_with('-') {
-                rest.insert(0, "node".into());
-            }
-            consumed(1, &mut ep_left, &mut origin);
-            argv = rest;
-            relation = match execs {
-                Some(true) => Relation::Exec,
-                Some(false) => Relation::Child,
-                None => Relation::Unknown,
-            };
-            continue;
+            .all(|h| matches!(h.kind, HopKind::Init { .. }));
+        // a runtime (distroless node, python) is the app, not a script; the
+        // image's own script, or the same script named again after an init
+        // (`ENTRYPOINT ["tini", "--", "docker-entrypoint.sh"]`) when the
+        // build context does not put another file there
+        let is_it = self.ep_from_base && self.argv[0] == ep[0]
+            || basename(&self.argv[0]) == basename(&ep[0])
+                && self.files.program(&self.argv[0]).is_none();
+        if !first || INITS.contains(&prog.as_str()) || is_runtime_program(&ep[0]) || !is_it {
+            return None;
         }
-        // an entrypoint script from the build context
-        if let Some((rel, text, args)) = context_script(&argv, ctx, files) {
-            let info = super::script::analyze_script(&text);
-            let interp = info.interpreter.clone().unwrap_or_else(|| "sh".into());
-            let kind = match interp.as_str() {
-                "bash" => ShellKind::Bash,
-                "dash" => ShellKind::Dash,
-                "ash" | "busybox" => ShellKind::Busybox,
-                _ => launch.bin_sh,
-            };
-            let site = info.main.map(|i| info.sites[i].clone());
-            let execs = site.as_ref().map(|s| s.exec && !s.background);
-            let note = match &site {
-                Some(s) if s.exec => format!("{rel}:{} execs the command", s.line),
-                Some(s) if s.background => {
-                    format!("{rel}:{} starts the command in the background", s.line)
-                }
-                Some(s) => format!(
-                    "{rel}:{} runs the command without exec: the script's shell stays as its parent",
-                    s.line
-                ),
-                None => format!("{rel}: no command that starts the main process was found"),
-            };
-            chain.hops.push(Hop {
-                argv: argv[..argv.len() - args.len()].to_vec(),
-                kind: HopKind::Script {
-                    execs,
-                    path: Some(rel.clone()),
-                    site: site.clone(),
-                    shell: Some(kind),
-                    trap: info.has_trap,
-                    sites: info.sites.clone(),
-                    main: info.main,
-                },
-                relation,
-                origin: origin.clone(),
-                note: Some(note),
-            });
-            let Some(site) = site.filter(|s| matches!(s.kind, CommandKind::Simple)) else {
-                chain.incomplete = Some(format!("{rel}: the main command is not a simple command"));
-                return chain;
-            };
-            let mut next: Vec<String> = Vec::new();
-            for (w, raw) in site.words.iter().zip(&site.raw) {
-                if super::script::is_all_args(raw) {
-                    next.extend(args.iter().cloned());
-                } else {
-                    next.push(w.clone());
-                }
-            }
-            if site.exec && !next.is_empty() {
-                next.remove(0);
-            }
-            if next.is_empty() {
-                chain.incomplete = Some(format!("{rel}:{}: the command is empty", site.line));
-                return chain;
-            }
-            // `exec "$@"` runs CMD: its origin is the CMD line
-            let runs_args = site
-                .raw
-                .iter()
-                .find(|w| *w != "exec")
-                .is_some_and(|w| super::script::is_all_args(w));
-            origin = match (&cmd_origin, runs_args) {
-                (Some(o), true) if !args.is_empty() => o.clone(),
-                _ => Origin::File {
-                    path: rel,
-                    line: Some(site.line),
-                },
-            };
-            ep_left = 0;
-            argv = next;
-            relation = if site.exec && !site.background {
-                Relation::Exec
-            } else {
-                Relation::Child
-            };
-            continue;
+        let execs = base.entrypoint_execs;
+        let note = match execs {
+            Some(true) => format!("{}'s entrypoint script ends with exec \"$@\"", base.image),
+            Some(false) => format!("{}'s entrypoint script does not exec", base.image),
+            None => format!("{}'s entrypoint script was not analysed", base.image),
+        };
+        self.push(
+            vec![self.argv[0].clone()],
+            HopKind::Script {
+                execs,
+                path: None,
+                site: None,
+                shell: None,
+                trap: false,
+                sites: Vec::new(),
+                main: None,
+            },
+            Some(note),
+        );
+        let mut rest = self.argv[1..].to_vec();
+        if rest.is_empty() {
+            return Some(self.halt("the entrypoint script gets no command"));
         }
-        // su/runuser stay the parent of what they run; sudo relays signals
-        if let Some((rest, shell_c)) = parent_wrapper(&prog, &argv[1..]) {
-            chain.hops.push(Hop {
-                argv: argv[..argv.len() - rest.len().min(argv.len() - 1)].to_vec(),
-                kind: HopKind::Wrapper { name: prog.clone() },
-                relation,
-                origin: origin.clone(),
-                note: Some(if prog == "sudo" {
-                    "sudo relays SIGTERM and SIGINT to the command and stays its parent".into()
-                } else {
-                    format!("{prog} stays the parent of the command")
-                }),
-            });
-            if rest.is_empty() {
-                chain.incomplete = Some(format!("{prog}: no command"));
-                return chain;
-            }
-            argv = if shell_c {
-                let mut v = vec!["sh".to_string(), "-c".to_string()];
-                v.extend(rest);
-                v
-            } else {
-                rest
-            };
-            ep_left = 0;
-            relation = Relation::Child;
-            continue;
+        // node's script runs `node "$@"` when the first argument is an option
+        if base.image == "node" && rest[0].starts_with('-') {
+            rest.insert(0, "node".into());
         }
-        // package managers
-        if let Some((pm, script, skip, args)) = package_manager(&argv) {
-            let pkg = if pm_seen { None } else { ctx.package_json() };
-            pm_seen = true;
-            let script_text = script
-                .as_deref()
-                .and_then(|s| pkg.as_ref().and_then(|p| p.script(s)).map(str::to_string));
-            let note = match (&script, &script_text, &pkg) {
-                (Some(s), Some(_), Some(p)) => {
-                    Some(format!("runs {} scripts.{s} with /bin/sh", p.path))
-                }
-                (Some(s), None, Some(p)) => Some(format!("{} has no scripts.{s}", p.path)),
-                (Some(_), _, None) => {
-                    Some("package.json is not in the build context: the script is unknown".into())
-                }
-                (None, ..) => None,
-            };
-            chain.hops.push(Hop {
-                argv: argv.clone(),
-                kind: HopKind::PackageManager {
-                    pm,
-                    script: script.clone(),
-                    script_text: script_text.clone(),
-                    args: args.clone(),
-                },
-                relation,
-                origin: origin.clone(),
-                note,
-            });
-            match (script, script_text) {
-                (Some(s), Some(text)) => {
-                    ep_left = 0;
-                    // the package manager appends the arguments, quoted
-                    let mut text = text;
-                    for a in &args {
-                        text.push(' ');
-                        text.push_str(&shell_quote(a));
-                    }
-                    argv = vec!["sh".into(), "-c".into(), text];
-                    origin = Origin::File {
-                        path: format!("{} scripts.{s}", pkg.map(|p| p.path).unwrap_or_default()),
-                        line: None,
-                    };
-                    relation = Relation::Child;
-                    continue;
-                }
-                (None, _) if skip < argv.len() => {
-                    consumed(skip, &mut ep_left, &mut origin);
-                    argv = argv[skip..].to_vec();
-                    relation = Relation::Child;
-                    continue;
-                }
-                _ => {
-                    chain.incomplete = Some("the package script is unknown".into());
-                    return chain;
-                }
-            }
-        }
-        // wrappers that exec (env, gosu, su-exec, setpriv, chpst)
-        if let Some(rest) = exec_wrapper(&prog, &argv[1..]) {
-            chain.hops.push(Hop {
-                argv: argv[..argv.len() - rest.len()].to_vec(),
-                kind: HopKind::Wrapper { name: prog.clone() },
-                relation,
-                origin: origin.clone(),
-                note: Some(format!("{prog} execs the command")),
-            });
-            if rest.is_empty() {
-                return chain;
-            }
-            consumed(argv.len() - rest.len(), &mut ep_left, &mut origin);
-            argv = rest;
-            relation = Relation::Exec;
-            continue;
-        }
-        // anything else: the app
-        let runtime = runtime_of(&prog);
-        chain.hops.push(Hop {
-            argv: argv.clone(),
-            kind: HopKind::App { runtime },
-            relation,
-            origin: origin.clone(),
-            note: None,
-        });
-        return chain;
+        self.consumed(1);
+        Some(self.next(rest, relation_of(execs)))
     }
-    chain.incomplete = Some("the chain is too deep".into());
-    chain
+
+    /// An entrypoint script from the build context, and the command in it
+    /// that starts the main process.
+    fn context_script(&mut self) -> Option<Step> {
+        let (rel, text, args) = context_script(&self.argv, self.ctx, self.files)?;
+        let info = super::script::analyze_script(&text);
+        let kind = script_shell(info.interpreter.as_deref(), self.launch.bin_sh);
+        let site = info.main.map(|i| info.sites[i].clone());
+        let execs = site.as_ref().map(|s| s.exec && !s.background);
+        let note = script_note(&rel, site.as_ref());
+        self.push(
+            self.argv[..self.argv.len() - args.len()].to_vec(),
+            HopKind::Script {
+                execs,
+                path: Some(rel.clone()),
+                site: site.clone(),
+                shell: Some(kind),
+                trap: info.has_trap,
+                sites: info.sites,
+                main: info.main,
+            },
+            Some(note),
+        );
+        let Some(site) = site.filter(|s| matches!(s.kind, CommandKind::Simple)) else {
+            return Some(self.halt(format!("{rel}: the main command is not a simple command")));
+        };
+        let next = site_argv(&site, &args);
+        if next.is_empty() {
+            return Some(self.halt(format!("{rel}:{}: the command is empty", site.line)));
+        }
+        // `exec "$@"` runs CMD: its origin is the CMD line
+        let runs_args = site
+            .raw
+            .iter()
+            .find(|w| *w != "exec")
+            .is_some_and(|w| super::script::is_all_args(w));
+        self.origin = match (&self.cmd_origin, runs_args) {
+            (Some(o), true) if !args.is_empty() => o.clone(),
+            _ => Origin::File {
+                path: rel,
+                line: Some(site.line),
+            },
+        };
+        self.ep_left = 0;
+        let relation = if site.exec && !site.background {
+            Relation::Exec
+        } else {
+            Relation::Child
+        };
+        Some(self.next(next, relation))
+    }
+
+    /// su/runuser stay the parent of what they run; sudo relays signals.
+    fn parent_wrapper(&mut self) -> Option<Step> {
+        let prog = self.prog();
+        let (rest, shell_c) = parent_wrapper(&prog, &self.argv[1..])?;
+        let note = if prog == "sudo" {
+            "sudo relays SIGTERM and SIGINT to the command and stays its parent".into()
+        } else {
+            format!("{prog} stays the parent of the command")
+        };
+        let used = self.argv.len() - rest.len().min(self.argv.len() - 1);
+        self.push(
+            self.argv[..used].to_vec(),
+            HopKind::Wrapper { name: prog.clone() },
+            Some(note),
+        );
+        if rest.is_empty() {
+            return Some(self.halt(format!("{prog}: no command")));
+        }
+        let argv = if shell_c {
+            let mut v = vec!["sh".to_string(), "-c".to_string()];
+            v.extend(rest);
+            v
+        } else {
+            rest
+        };
+        self.ep_left = 0;
+        Some(self.next(argv, Relation::Child))
+    }
+
+    /// npm/yarn/pnpm/npx: a package.json script runs under `sh -c` as the
+    /// package manager's child; other commands it starts are its children.
+    fn package_manager(&mut self) -> Option<Step> {
+        let (pm, script, skip, args) = package_manager(&self.argv)?;
+        let pkg = if self.pm_seen {
+            None
+        } else {
+            self.ctx.package_json()
+        };
+        self.pm_seen = true;
+        let script_text = script
+            .as_deref()
+            .and_then(|s| pkg.as_ref().and_then(|p| p.script(s)).map(str::to_string));
+        let note = match (&script, &script_text, &pkg) {
+            (Some(s), Some(_), Some(p)) => {
+                Some(format!("runs {} scripts.{s} with /bin/sh", p.path))
+            }
+            (Some(s), None, Some(p)) => Some(format!("{} has no scripts.{s}", p.path)),
+            (Some(_), _, None) => {
+                Some("package.json is not in the build context: the script is unknown".into())
+            }
+            (None, ..) => None,
+        };
+        let kind = HopKind::PackageManager {
+            pm,
+            script: script.clone(),
+            script_text: script_text.clone(),
+            args: args.clone(),
+        };
+        self.push(self.argv.clone(), kind, note);
+        Some(match (script, script_text) {
+            (Some(s), Some(mut text)) => {
+                self.ep_left = 0;
+                // the package manager appends the arguments, quoted
+                for a in &args {
+                    text.push(' ');
+                    text.push_str(&shell_quote(a));
+                }
+                self.origin = Origin::File {
+                    path: format!("{} scripts.{s}", pkg.map(|p| p.path).unwrap_or_default()),
+                    line: None,
+                };
+                self.next(vec!["sh".into(), "-c".into(), text], Relation::Child)
+            }
+            (None, _) if skip < self.argv.len() => {
+                self.consumed(skip);
+                let rest = self.argv[skip..].to_vec();
+                self.next(rest, Relation::Child)
+            }
+            _ => self.halt("the package script is unknown"),
+        })
+    }
+
+    /// Wrappers that exec: env, gosu, su-exec, setpriv, chpst.
+    fn exec_wrapper(&mut self) -> Option<Step> {
+        let prog = self.prog();
+        let rest = exec_wrapper(&prog, &self.argv[1..])?;
+        let used = self.argv.len() - rest.len();
+        self.push(
+            self.argv[..used].to_vec(),
+            HopKind::Wrapper { name: prog.clone() },
+            Some(format!("{prog} execs the command")),
+        );
+        if rest.is_empty() {
+            return Some(Step::Done);
+        }
+        self.consumed(used);
+        Some(self.next(rest, Relation::Exec))
+    }
+
+    /// Anything else: the app.
+    fn app(&mut self) -> Step {
+        let runtime = runtime_of(&self.prog());
+        self.push(self.argv.clone(), HopKind::App { runtime }, None);
+        Step::Done
+    }
+}
+
+fn relation_of(execs: Option<bool>) -> Relation {
+    match execs {
+        Some(true) => Relation::Exec,
+        Some(false) => Relation::Child,
+        None => Relation::Unknown,
+    }
+}
+
+/// The words of a simple command, without a leading `exec`.
+fn simple_words(m: &shell::Command) -> Option<Vec<String>> {
+    if !matches!(m.kind, CommandKind::Simple) {
+        return None;
+    }
+    let words: Vec<String> = m
+        .words
+        .iter()
+        .map(|w| w.value.clone().unwrap_or_else(|| w.raw.clone()))
+        .collect();
+    let words = if m.exec { words[1..].to_vec() } else { words };
+    (!words.is_empty()).then_some(words)
+}
+
+/// What `dsig ps` says of a `-c` shell.
+fn shell_note(kind: ShellKind, execs: Option<bool>, explicit: bool, more_after: bool) -> String {
+    match execs {
+        Some(true) if explicit => "exec: the shell is replaced by the command".into(),
+        Some(true) => format!(
+            "{} execs a single trailing command: the shell is replaced",
+            kind.display()
+        ),
+        Some(false) => format!(
+            "{} stays as the parent{}",
+            kind.display(),
+            if more_after {
+                " (more commands follow)"
+            } else {
+                ""
+            }
+        ),
+        None => format!(
+            "{}: whether it execs the command is not known",
+            kind.display()
+        ),
+    }
+}
+
+/// The shell that runs a script: its shebang's, else the image's /bin/sh.
+fn script_shell(interpreter: Option<&str>, bin_sh: ShellKind) -> ShellKind {
+    match interpreter.unwrap_or("sh") {
+        "bash" => ShellKind::Bash,
+        "dash" => ShellKind::Dash,
+        "ash" | "busybox" => ShellKind::Busybox,
+        _ => bin_sh,
+    }
+}
+
+/// What `dsig ps` says of an entrypoint script.
+fn script_note(rel: &str, site: Option<&super::script::Site>) -> String {
+    match site {
+        Some(s) if s.exec => format!("{rel}:{} execs the command", s.line),
+        Some(s) if s.background => {
+            format!("{rel}:{} starts the command in the background", s.line)
+        }
+        Some(s) => format!(
+            "{rel}:{} runs the command without exec: the script's shell stays as its parent",
+            s.line
+        ),
+        None => format!("{rel}: no command that starts the main process was found"),
+    }
+}
+
+/// The command a script's site runs, with `"$@"` replaced by the script's
+/// arguments and a leading `exec` dropped.
+fn site_argv(site: &super::script::Site, args: &[String]) -> Vec<String> {
+    let mut next: Vec<String> = Vec::new();
+    for (w, raw) in site.words.iter().zip(&site.raw) {
+        if super::script::is_all_args(raw) {
+            next.extend(args.iter().cloned());
+        } else {
+            next.push(w.clone());
+        }
+    }
+    if site.exec && !next.is_empty() {
+        next.remove(0);
+    }
+    next
 }
 
 /// A shell script from the build context that `argv` runs, with its text
@@ -771,28 +873,31 @@ fn parent_wrapper(prog: &str, args: &[String]) -> Option<(Vec<String>, bool)> {
                 false,
             ))
         }
-        "sudo" => {
-            let mut i = 0;
-            while let Some(a) = args.get(i) {
-                if a == "--" {
-                    i += 1;
-                    break;
-                }
-                if !a.starts_with('-') {
-                    break;
-                }
-                if matches!(
-                    a.as_str(),
-                    "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U"
-                ) {
-                    i += 1;
-                }
-                i += 1;
-            }
-            Some((args[i.min(args.len())..].to_vec(), false))
-        }
+        "sudo" => Some((sudo_command(args), false)),
         _ => None,
     }
+}
+
+/// The command sudo runs: what follows its options.
+fn sudo_command(args: &[String]) -> Vec<String> {
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        if !a.starts_with('-') {
+            break;
+        }
+        if matches!(
+            a.as_str(),
+            "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U"
+        ) {
+            i += 1;
+        }
+        i += 1;
+    }
+    args[i.min(args.len())..].to_vec()
 }
 
 fn is_wait(c: &shell::Command) -> bool {
@@ -897,15 +1002,7 @@ fn package_manager(argv: &[String]) -> Option<PmRun> {
     match prog {
         // `corepack yarn start` runs yarn inside corepack's node process and
         // behaves as yarn does (fact 36)
-        "corepack" => {
-            let i = first_pos?;
-            let inner = &argv[i + 1..];
-            if !matches!(basename(inner.first()?), "yarn" | "pnpm" | "npm" | "npx") {
-                return None;
-            }
-            let (pm, script, skip, args) = package_manager(inner)?;
-            Some((pm, script, skip + i + 1, args))
-        }
+        "corepack" => corepack(argv, first_pos?),
         "npx" => {
             let i = first_pos?;
             Some((PackageManager::Npx, None, i + 1, Vec::new()))
@@ -951,6 +1048,16 @@ fn package_manager(argv: &[String]) -> Option<PmRun> {
         }
         _ => None,
     }
+}
+
+/// `corepack yarn ...`: the package manager it runs, as if run directly.
+fn corepack(argv: &[String], first_pos: usize) -> Option<PmRun> {
+    let inner = &argv[first_pos + 1..];
+    if !matches!(basename(inner.first()?), "yarn" | "pnpm" | "npm" | "npx") {
+        return None;
+    }
+    let (pm, script, skip, args) = package_manager(inner)?;
+    Some((pm, script, skip + first_pos + 1, args))
 }
 
 /// Wrappers that replace themselves with the command they run.
