@@ -74,6 +74,8 @@ pub enum HopKind {
         main_span: Option<(usize, usize)>,
         /// The main command was written with `exec`.
         explicit_exec: bool,
+        /// What the shell does with `text`, for the rules.
+        run: Box<super::shell_run::ShellRun>,
     },
     Init {
         name: String,
@@ -106,6 +108,8 @@ pub enum HopKind {
         /// Arguments passed on to the script (`npm run start -- --port
         /// 8080`, `yarn start --port 8080`): appended to its command.
         args: Vec<String>,
+        /// What the image's /bin/sh does with the script text.
+        script_run: Option<Box<super::shell_run::ShellRun>>,
     },
     /// su/runuser/sudo/gosu/su-exec/setpriv/env and similar wrappers.
     Wrapper { name: String },
@@ -444,6 +448,7 @@ impl<'a> Builder<'a> {
         let main_span = main.map(|m| (m.span.start, m.span.end));
         let next = main.and_then(simple_words);
         let note = shell_note(kind, execs, explicit_exec, more_after);
+        let run = Box::new(super::shell_run::shell_run(kind, &text));
         let argv = self.argv.clone();
         self.push(
             argv,
@@ -454,6 +459,7 @@ impl<'a> Builder<'a> {
                 more_after,
                 main_span,
                 explicit_exec,
+                run,
             },
             Some(note),
         );
@@ -652,6 +658,9 @@ impl<'a> Builder<'a> {
             script: script.clone(),
             script_text: script_text.clone(),
             args: args.clone(),
+            script_run: script_text
+                .as_deref()
+                .map(|t| Box::new(super::shell_run::shell_run(self.launch.bin_sh, t))),
         };
         self.push(self.argv.clone(), kind, note);
         Some(match (script, script_text) {

@@ -6,6 +6,7 @@ pub mod base_images;
 pub mod chain;
 pub mod copies;
 pub mod script;
+pub mod shell_run;
 
 use crate::diagnostic::Span;
 use crate::parse::{Args, Dockerfile, Instruction, Kind, Word};
@@ -60,6 +61,8 @@ pub enum Form {
     Shell {
         text: Word,
         shell: ShellInfo,
+        /// What the shell does with `text`.
+        run: Box<shell_run::ShellRun>,
     },
 }
 
@@ -77,7 +80,7 @@ impl Setting {
     pub fn argv(&self) -> Vec<String> {
         match &self.form {
             Form::Exec(w) => w.iter().map(|w| w.value.clone()).collect(),
-            Form::Shell { text, shell } => {
+            Form::Shell { text, shell, .. } => {
                 let mut v = shell.argv.clone();
                 v.push(text.value.clone());
                 v
@@ -396,6 +399,7 @@ fn setting(inst: &Instruction, idx: usize, shell: &ShellInfo) -> Option<Setting>
         Args::Shell { text, .. } => Form::Shell {
             text: text.clone(),
             shell: shell.clone(),
+            run: Box::new(shell_run::shell_run(shell.kind, &text.value)),
         },
         Args::None => Form::Exec(Vec::new()),
         _ => return None,

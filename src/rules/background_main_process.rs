@@ -5,7 +5,6 @@ use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::HopKind;
-use crate::shell::{self, Connector};
 
 pub static RULE: Rule = Rule {
     code: RuleCode::Dsig011,
@@ -28,17 +27,11 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 trap,
                 ..
             } if site.background => (format!("{rel}:{}", site.line), site.text.clone(), *trap),
-            HopKind::Shell { text, .. } => {
-                let a = shell::analyze(text);
-                let Some(m) = a.main_command() else { continue };
-                if m.connector != Connector::Background {
+            HopKind::Shell { text, run, .. } => {
+                let Some((s, e)) = run.main_span.filter(|_| run.main_background) else {
                     continue;
-                }
-                (
-                    cx.hop_source(i),
-                    text[m.span.start..m.span.end].to_string(),
-                    a.has_trap,
-                )
+                };
+                (cx.hop_source(i), text[s..e].to_string(), run.trap)
             }
             _ => continue,
         };

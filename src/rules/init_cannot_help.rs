@@ -1,6 +1,6 @@
 //! DSIG016: tini or dumb-init sits in front of something it cannot help.
 
-use super::{Rule, RuleContext, helpers};
+use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::HopKind;
@@ -43,12 +43,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         } => Some(format!(
             "yarn 1, which forwards SIGTERM to its shell and exits at once: {app}'s shutdown is cut short with or without {name}"
         )),
-        HopKind::PackageManager {
-            pm, script_text, ..
-        } => {
-            let execs = script_text
-                .as_ref()
-                .and_then(|t| helpers::shell_run(launch.bin_sh, t).execs);
+        HopKind::PackageManager { pm, script_run, .. } => {
+            let execs = script_run.as_ref().and_then(|r| r.execs);
             let bad = match execs {
                 Some(false) => true,
                 Some(true) => false,

@@ -6,7 +6,6 @@ use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::script::is_loop;
 use crate::model::{HopKind, Relation};
-use crate::shell;
 
 pub static RULE: Rule = Rule {
     code: RuleCode::Dsig012,
@@ -65,9 +64,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         && let Some(last) = chain.hops.last()
     {
         let loop_text = match &last.kind {
-            HopKind::Shell { text, .. } => shell::analyze(text)
-                .main_command()
-                .map(|m| text[m.span.start..m.span.end].to_string()),
+            HopKind::Shell { text, run, .. } => run.main_span.map(|(s, e)| text[s..e].to_string()),
             HopKind::Script { site: Some(s), .. } => Some(s.text.clone()),
             _ => None,
         };

@@ -29,6 +29,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         script,
         script_text,
         args,
+        script_run,
     } = &hop.kind
     else {
         return vec![];
@@ -63,7 +64,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         "runs the app"
     };
     // How the script's shell treats the app, when package.json was read.
-    let script_run = script_text.as_ref().map(|t| helpers::shell_run(sh, t));
+    let script_run = script_run.as_deref();
     let app = script_run
         .as_ref()
         .map(|r| r.app.clone())

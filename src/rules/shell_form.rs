@@ -48,10 +48,10 @@ pub fn finding(
 
 /// Judge a shell-form setting; `None` when it is fine (explicit `exec`).
 pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judgement> {
-    let Form::Shell { text, shell } = &setting.form else {
+    let Form::Shell { text, shell, run } = &setting.form else {
         return None;
     };
-    let run = helpers::shell_run(shell.kind, &text.value);
+    let run: &ShellRun = run;
     let sh = shell.argv.join(" ");
     let shell_name = shell.kind.display();
     let app = run.app.clone();
@@ -159,7 +159,7 @@ pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judge
         message,
         help: help_fix.0,
         fix: help_fix.1,
-        run,
+        run: run.clone(),
     })
 }
 
@@ -205,7 +205,7 @@ fn replacement(
             None,
         );
     }
-    let whole = crate::shell::plain_argv(text).map(|mut a| {
+    let whole = run.whole_argv.clone().map(|mut a| {
         if a.first().is_some_and(|w| w == "exec") {
             a.remove(0);
         }
@@ -267,8 +267,7 @@ fn replacement(
         }
     }
     if run.pipeline {
-        let first = text.split('|').next().unwrap_or(text).trim();
-        if let Some(argv) = crate::shell::plain_argv(first).filter(|a| !a.is_empty()) {
+        if let Some(argv) = &run.pipeline_head {
             return (
                 format!(
                     "a pipeline keeps the shell in front of {}: let Docker collect the output instead and use exec form: `{keyword} {}`",

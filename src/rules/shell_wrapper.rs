@@ -30,7 +30,10 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         .collect();
     let mut out = Vec::new();
     for (i, hop) in chain.hops.iter().enumerate() {
-        let HopKind::Shell { flavor, text, .. } = &hop.kind else {
+        let HopKind::Shell {
+            flavor, text, run, ..
+        } = &hop.kind
+        else {
             continue;
         };
         if shell_form_origins.contains(&&hop.origin) {
@@ -45,7 +48,6 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         {
             continue;
         }
-        let run = helpers::shell_run(*flavor, text);
         let sh = hop.display();
         let sh = sh.split(" \"").next().unwrap_or("sh -c").to_string();
         let app = &run.app;
@@ -98,7 +100,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         let mut d = RULE.diag(severity, cx.hop_span(i), message);
         d.set_label(format!("{sh} stays in front of {app}"));
         d.set_help(match (&run.main_argv, &run.after, run.main_span) {
-            (Some(argv), None, _) if crate::shell::plain_argv(text).is_some() => format!(
+            (Some(argv), None, _) if run.whole_argv.is_some() => format!(
                 "drop the shell and run the command in exec form: `{}`",
                 helpers::exec_form(argv)
             ),

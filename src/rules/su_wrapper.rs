@@ -101,7 +101,12 @@ fn setpriv_fix(cx: &RuleContext, i: usize, user: &str) -> Option<Fix> {
         .iter()
         .position(|a| a == "-c")
         .and_then(|p| c.get(p + 1))?;
-    let argv = crate::shell::plain_argv(cmd).filter(|a| !a.is_empty())?;
+    // su runs the string with a shell: the next hop, analysed by the model
+    let argv = match chain.hops.get(i + 1).map(|h| &h.kind) {
+        Some(HopKind::Shell { text, run, .. }) if text == cmd => run.whole_argv.clone(),
+        _ => None,
+    }
+    .filter(|a| !a.is_empty())?;
     let mut new = vec![
         "setpriv".to_string(),
         format!("--reuid={user}"),
