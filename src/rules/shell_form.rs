@@ -55,7 +55,7 @@ pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judge
     let sh = shell.argv.join(" ");
     let shell_name = shell.kind.display();
     let app = run.app.clone();
-    let help_fix = replacement(cx, keyword, &run, &text.value, text.span);
+    let help_fix = replacement(cx, keyword, run, &text.value, text.span);
     // Where the shell sits in the predicted tree.
     // An exec-form ENTRYPOINT that dsig cannot follow receives the shell
     // command as arguments.
@@ -117,7 +117,7 @@ pub fn judge(cx: &RuleContext, setting: &Setting, keyword: &str) -> Option<Judge
                 ),
             ),
             Some(false) => {
-                let why = helpers::why_shell_stays(&run);
+                let why = helpers::why_shell_stays(run);
                 let msg = if let Some(init) = &init {
                     format!(
                         "{keyword} is shell form: {init} forwards SIGTERM to `{sh}` ({shell_name}), not to {app}: {why}, and {app} is killed without running its shutdown handler (an init cannot help here)"
@@ -266,17 +266,17 @@ fn replacement(
             );
         }
     }
-    if run.pipeline {
-        if let Some(argv) = &run.pipeline_head {
-            return (
-                format!(
-                    "a pipeline keeps the shell in front of {}: let Docker collect the output instead and use exec form: `{keyword} {}`",
-                    run.app,
-                    helpers::shown(&helpers::exec_form(&argv))
-                ),
-                None,
-            );
-        }
+    if run.pipeline
+        && let Some(argv) = &run.pipeline_head
+    {
+        return (
+            format!(
+                "a pipeline keeps the shell in front of {}: let Docker collect the output instead and use exec form: `{keyword} {}`",
+                run.app,
+                helpers::shown(&helpers::exec_form(argv))
+            ),
+            None,
+        );
     }
     if let (Some(argv), Some(after)) = (&run.main_argv, &run.after) {
         return (

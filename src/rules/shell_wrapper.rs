@@ -71,7 +71,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 ),
             ),
             Some(false) => {
-                let why = helpers::why_shell_stays(&run);
+                let why = helpers::why_shell_stays(run);
                 let consequence = if let Some(init) = &init {
                     format!(
                         "{init} forwards SIGTERM to the shell, not to {app}, which is killed without running its shutdown handler"
