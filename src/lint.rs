@@ -107,12 +107,17 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
         let c = model::chain::build_with(&l, &ctx, &files);
         (Some(l), Some(c))
     };
+    let app = match (&launch, &chain) {
+        (Some(l), Some(c)) => model::app::app_handlers(&df, &stages, l, c, &ctx),
+        _ => None,
+    };
     let cx = RuleContext {
         src,
         df: &df,
         stages: &stages,
         launch: launch.as_ref(),
         chain: chain.as_ref(),
+        app: app.as_ref(),
         context: &ctx,
     };
     let mut diagnostics = crate::suppress::apply(src, &df, rules::run_all(&cx), &opts.filter);

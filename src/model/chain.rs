@@ -88,6 +88,8 @@ pub enum HopKind {
         execs: Option<bool>,
         /// The script in the build context (path relative to it), when read.
         path: Option<String>,
+        /// Its text, as read (once) from the build context.
+        text: Option<std::sync::Arc<str>>,
         /// The command in the script that starts the main process.
         site: Option<super::script::Site>,
         /// The shell that runs the script.
@@ -530,6 +532,7 @@ impl<'a> Builder<'a> {
             HopKind::Script {
                 execs,
                 path: None,
+                text: None,
                 site: None,
                 shell: None,
                 trap: false,
@@ -564,6 +567,7 @@ impl<'a> Builder<'a> {
             HopKind::Script {
                 execs,
                 path: Some(rel.clone()),
+                text: Some(text.into()),
                 site: site.clone(),
                 shell: Some(kind),
                 trap: info.has_trap,

@@ -205,6 +205,20 @@ pub fn locate_program(
     None
 }
 
+/// The text of the file at `path` in the image of stage `idx`, when the
+/// build copies it from the context, with its path in the context.
+pub fn image_file(
+    df: &Dockerfile,
+    stages: &[Stage],
+    idx: usize,
+    ctx: &Context,
+    path: &str,
+) -> Option<(String, String)> {
+    let loc = locate_file(df, stages, idx, ctx, path)?;
+    let text = ctx.read(&loc.rel)?;
+    Some((loc.rel, text))
+}
+
 /// Find the context file behind an in-image path (for files given as
 /// arguments, e.g. `node server.js`), relative to WORKDIR.
 pub fn locate_file(

@@ -2,6 +2,7 @@
 //! SHELL and STOPSIGNAL as Docker combines them (including what a known base
 //! image contributes), and the predicted process tree at `docker run`.
 
+pub mod app;
 pub mod base_images;
 pub mod chain;
 pub mod copies;

@@ -4,11 +4,7 @@
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::handlers::{self, Lang, Verdict};
-use crate::model::HopKind;
-use crate::model::chain::Runtime;
-use crate::model::copies::locate_file;
-use crate::parse::{Args, Kind};
+use crate::handlers::{Lang, Verdict};
 
 pub static RULE: Rule = Rule {
     code: RuleCode::Dsig015,
@@ -19,65 +15,15 @@ pub static RULE: Rule = Rule {
 };
 
 fn check(cx: &RuleContext) -> Vec<Diagnostic> {
-    let (Some(chain), Some(launch)) = (cx.chain, cx.launch) else {
+    let (Some(chain), Some(app)) = (cx.chain, cx.app) else {
         return vec![];
     };
     let Some(main) = chain.main() else {
         return vec![];
     };
-    let HopKind::App {
-        runtime: Some(runtime @ (Runtime::Node | Runtime::Python)),
-    } = main.kind
-    else {
-        return vec![];
-    };
-    let lang = if runtime == Runtime::Node {
-        Lang::Node
-    } else {
-        Lang::Python
-    };
-    let pkg = cx.context.package_json();
-    let Some((entry, mut preloads)) = handlers::entry_of(
-        lang,
-        &main.argv[1..],
-        pkg.as_ref().and_then(|p| p.main.as_deref()),
-    ) else {
-        return vec![];
-    };
-    // NODE_OPTIONS preloads set with ENV in the stage that runs
-    if lang == Lang::Node {
-        let st = &cx.stages[launch.stage];
-        for inst in &cx.df.instructions[st.from..st.end] {
-            if let (Kind::Env, Args::KeyValues(kvs)) = (&inst.kind, &inst.args) {
-                for kv in kvs.iter().filter(|kv| kv.key.value == "NODE_OPTIONS") {
-                    preloads.extend(handlers::node_options_preloads(
-                        kv.value.value.trim_matches(['"', '\'']),
-                    ));
-                }
-            }
-        }
-    }
-    let locate =
-        |p: &str| locate_file(cx.df, cx.stages, launch.stage, cx.context, p).map(|l| l.rel);
-    let Some(entry_rel) = locate(&entry) else {
-        return vec![];
-    };
-    let preloads: Vec<String> = preloads
-        .iter()
-        .map(|p| {
-            if p.starts_with('.') || p.starts_with('/') {
-                locate(p).unwrap_or_else(|| p.clone())
-            } else {
-                p.clone()
-            }
-        })
-        .collect();
-    let stop = launch.stop_signal();
-    let Some(signal) = handlers::canonical_signal(stop) else {
-        return vec![];
-    };
+    let (lang, entry_rel, signal) = (app.lang, &app.entry_rel, &app.signal);
     let i = chain.hops.len() - 1;
-    let (message, help) = match handlers::check(cx.context, lang, &entry_rel, &preloads, &signal) {
+    let (message, help) = match &app.verdict {
         Verdict::Handles(_) | Verdict::Unknown(_) => return vec![],
         Verdict::Other { handled } => {
             let list: Vec<String> = handled

@@ -168,10 +168,7 @@ fn daemonizes(cx: &RuleContext, argv: &[String]) -> Option<(String, String)> {
 
 /// A config file of the image, when the build context holds it.
 fn config(cx: &RuleContext, path: &str) -> Option<(String, String)> {
-    let launch = cx.launch?;
-    let loc = crate::model::copies::locate_file(cx.df, cx.stages, launch.stage, cx.context, path)?;
-    let text = cx.context.read(&loc.rel)?;
-    Some((loc.rel, text))
+    cx.image_file(path)
 }
 
 /// Whether the build copies anything into one of `dirs` (or over a

@@ -64,6 +64,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     for (i, hop) in chain.hops.iter().enumerate() {
         let HopKind::Script {
             path: Some(rel),
+            text: Some(text),
             shell,
             sites,
             main,
@@ -142,7 +143,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 ),
             );
             d.set_label(format!("runs {rel}"));
-            let sources = cx.context.read(rel).is_some_and(|t| sources_a_file(&t));
+            let sources = sources_a_file(text);
             match exec_edit(site, sources) {
                 Ok(edit) => {
                     let mut fixed = site.text.clone();
@@ -152,7 +153,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                         super::helpers::shown(&fixed),
                         site.line
                     ));
-                    if let Some(f) = script_fix(cx, rel, site, &edit) {
+                    if let Some(f) = script_fix(cx, rel, text, site, &edit) {
                         d.set_fix(f);
                     }
                 }
@@ -275,9 +276,14 @@ fn exec_edit(site: &Site, sources: bool) -> Result<ExecEdit, String> {
 
 /// The edit in the script. Unsafe: it edits a second file, and nothing
 /// after the command runs any more.
-fn script_fix(cx: &RuleContext, rel: &str, site: &Site, edit: &ExecEdit) -> Option<Fix> {
+fn script_fix(
+    cx: &RuleContext,
+    rel: &str,
+    text: &str,
+    site: &Site,
+    edit: &ExecEdit,
+) -> Option<Fix> {
     let dir = cx.context.dir.as_ref()?;
-    let text = cx.context.read(rel)?;
     if text.get(site.span.start..site.span.end)? != site.text {
         return None;
     }

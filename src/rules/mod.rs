@@ -40,6 +40,10 @@ pub struct RuleContext<'a> {
     /// stage, or `--target` names none).
     pub launch: Option<&'a Launch>,
     pub chain: Option<&'a Chain>,
+    /// The app's signal handlers, when its entry file was read.
+    pub app: Option<&'a crate::model::app::AppHandlers>,
+    /// The build context: where fixed files are written. Rules read files
+    /// through the model only (`image_file`, the hops, `app`).
     pub context: &'a Context,
 }
 
@@ -88,6 +92,19 @@ impl RuleContext<'_> {
             .and_then(|c| c.hops.get(i))
             .map(|h| h.origin.describe())
             .unwrap_or_default()
+    }
+
+    /// A file of the image that runs, when the build copies it from the
+    /// context: its path in the context and its text (the model finds it
+    /// through the stage's COPY lines and reads it).
+    pub fn image_file(&self, path: &str) -> Option<(String, String)> {
+        crate::model::copies::image_file(
+            self.df,
+            self.stages,
+            self.launch?.stage,
+            self.context,
+            path,
+        )
     }
 
     /// The base image of the stage that runs, as written.

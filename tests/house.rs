@@ -1,0 +1,102 @@
+//! House rules of the code, checked on the sources: rules read the model
+//! only (no file reads, no shell analysis of their own), and the chain
+//! builder stays a loop of small recognisers.
+
+use std::path::Path;
+
+fn sources(dir: &str) -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut out: Vec<(String, String)> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), text)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The code of a file without its comments and its test module.
+fn code(text: &str) -> String {
+    let text = text.split("#[cfg(test)]").next().unwrap_or(text);
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn rules_neither_read_files_nor_analyse_shell_text() {
+    let banned = [
+        "std::fs",
+        "read_to_string",
+        "context.read",
+        ".package_json(",
+        "locate_file(",
+        "shell::analyze",
+        "plain_argv",
+        "analyze_script",
+        "handlers::check",
+        "handlers::entry_of",
+    ];
+    let rules = sources("src/rules");
+    assert!(rules.len() > 15);
+    for (name, text) in rules {
+        if name == "tester.rs" {
+            continue; // the test harness writes fixture files
+        }
+        let code = code(&text);
+        for b in banned {
+            assert!(
+                !code.contains(b),
+                "src/rules/{name} uses {b}: ask the model instead"
+            );
+        }
+    }
+}
+
+/// Lengths of the functions of a file: from a `fn` line to the closing
+/// brace at the same indentation.
+fn function_lengths(text: &str) -> Vec<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim_start();
+        let is_fn = ["fn ", "pub fn ", "pub(crate) fn ", "pub(super) fn "]
+            .iter()
+            .any(|p| t.starts_with(p));
+        if !is_fn || t.ends_with(';') {
+            continue;
+        }
+        let indent = l.len() - t.len();
+        let close = " ".repeat(indent) + "}";
+        if let Some(j) = lines[i..].iter().position(|x| *x == close) {
+            out.push((t.to_string(), j + 1));
+        }
+    }
+    out
+}
+
+#[test]
+fn chain_builder_has_no_function_over_80_lines() {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/model/chain.rs"))
+            .unwrap();
+    let fns = function_lengths(&code(&text));
+    assert!(fns.len() > 20, "{fns:?}");
+    for (f, n) in fns {
+        assert!(n <= 80, "src/model/chain.rs: {f} is {n} lines");
+    }
+}
+
+#[test]
+fn function_lengths_are_measured() {
+    let text = "fn a() {\n    x;\n}\n    fn b() {\n        if y {\n        }\n    }\n";
+    assert_eq!(
+        function_lengths(text),
+        [("fn a() {".to_string(), 3), ("fn b() {".to_string(), 4)]
+    );
+}
