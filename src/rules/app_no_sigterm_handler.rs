@@ -41,7 +41,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                     "{entry_rel} handles {} but not {signal}, the signal `docker stop` sends: the app is killed without shutting down, and open connections are dropped",
                     list.join(", ")
                 ),
-                handler_help(lang, &signal),
+                handler_help(lang, signal),
             )
         }
         Verdict::None { files } => {
@@ -54,7 +54,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 format!(
                     "{entry_rel} registers no handler for {signal}, the signal `docker stop` sends{read}: the app is killed without shutting down, and open connections are dropped"
                 ),
-                handler_help(lang, &signal),
+                handler_help(lang, signal),
             )
         }
     };

@@ -288,9 +288,9 @@ fn script_fix(
         return None;
     }
     let at = site.span.start + edit.at;
-    let lines = crate::lines::LineIndex::new(&text);
-    let (line, column) = lines.line_col(&text, at);
-    let (end_line, end_column) = lines.line_col(&text, at + edit.remove);
+    let lines = crate::lines::LineIndex::new(text);
+    let (line, column) = lines.line_col(text, at);
+    let (end_line, end_column) = lines.line_col(text, at + edit.remove);
     let expect = text[at..site.span.end].to_string();
     Some(Fix {
         applicability: Applicability::Unsafe,
