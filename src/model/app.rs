@@ -60,7 +60,12 @@ pub fn app_handlers(
             }
         }
     }
-    let locate = |p: &str| locate_file(df, stages, launch.stage, ctx, p).map(|l| l.rel);
+    // the handlers are read from context files (not from heredocs)
+    let locate = |p: &str| {
+        locate_file(df, stages, launch.stage, ctx, p)
+            .filter(|l| l.inline.is_none())
+            .map(|l| l.rel)
+    };
     let entry_rel = locate(&entry)?;
     let preloads: Vec<String> = preloads
         .iter()

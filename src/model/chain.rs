@@ -90,6 +90,9 @@ pub enum HopKind {
         path: Option<String>,
         /// Its text, as read (once) from the build context.
         text: Option<std::sync::Arc<str>>,
+        /// The script is a heredoc of the Dockerfile (`COPY <<'EOF'
+        /// /entrypoint.sh`): where its text is in the Dockerfile.
+        heredoc: Option<Heredoc>,
         /// The command in the script that starts the main process.
         site: Option<super::script::Site>,
         /// The shell that runs the script.
@@ -185,6 +188,16 @@ fn quote_word(s: &str) -> String {
 
 pub fn basename(p: &str) -> &str {
     p.rsplit('/').next().unwrap_or(p)
+}
+
+/// Where a heredoc script's text is in the Dockerfile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Heredoc {
+    /// Byte offset of the text, when the text is the Dockerfile's bytes as
+    /// they are (not for `<<-`, which strips tabs).
+    pub offset: Option<usize>,
+    /// 1-based Dockerfile line of the text's first line.
+    pub line: usize,
 }
 
 /// The whole predicted tree, from PID 1 to the app.
@@ -533,6 +546,7 @@ impl<'a> Builder<'a> {
                 execs,
                 path: None,
                 text: None,
+                heredoc: None,
                 site: None,
                 shell: None,
                 trap: false,
@@ -556,7 +570,7 @@ impl<'a> Builder<'a> {
     /// An entrypoint script from the build context, and the command in it
     /// that starts the main process.
     fn context_script(&mut self) -> Option<Step> {
-        let (rel, text, args) = context_script(&self.argv, self.ctx, self.files)?;
+        let (rel, text, args, heredoc) = context_script(&self.argv, self.ctx, self.files)?;
         let info = super::script::analyze_script(&text);
         let kind = script_shell(info.interpreter.as_deref(), self.launch.bin_sh);
         let site = info.main.map(|i| info.sites[i].clone());
@@ -568,6 +582,7 @@ impl<'a> Builder<'a> {
                 execs,
                 path: Some(rel.clone()),
                 text: Some(text.into()),
+                heredoc,
                 site: site.clone(),
                 shell: Some(kind),
                 trap: info.has_trap,
@@ -589,8 +604,20 @@ impl<'a> Builder<'a> {
             .iter()
             .find(|w| *w != "exec")
             .is_some_and(|w| super::script::is_all_args(w));
-        self.origin = match (&self.cmd_origin, runs_args) {
-            (Some(o), true) if !args.is_empty() => o.clone(),
+        self.origin = match (&self.cmd_origin, runs_args, heredoc) {
+            (Some(o), true, _) if !args.is_empty() => o.clone(),
+            // a heredoc script's line is a line of the Dockerfile
+            (
+                _,
+                _,
+                Some(Heredoc {
+                    offset: Some(off),
+                    line,
+                }),
+            ) => Origin::Dockerfile {
+                span: Span::new(off + site.span.start, off + site.span.end),
+                line: line + site.line - 1,
+            },
             _ => Origin::File {
                 path: rel,
                 line: Some(site.line),
@@ -809,21 +836,35 @@ fn context_script(
     argv: &[String],
     ctx: &Context,
     files: &dyn Locate,
-) -> Option<(String, String, Vec<String>)> {
+) -> Option<(String, String, Vec<String>, Option<Heredoc>)> {
     let prog = basename(&argv[0]);
+    let read = |loc: super::copies::Located| {
+        Some(match loc.inline {
+            Some(i) => (
+                loc.rel,
+                i.text,
+                Some(Heredoc {
+                    offset: i.offset,
+                    line: i.line,
+                }),
+            ),
+            None => {
+                let text = ctx.read(&loc.rel)?;
+                (loc.rel, text, None)
+            }
+        })
+    };
     if super::script::is_shell(prog) {
         let script = argv.get(1).filter(|a| !a.starts_with('-'))?;
-        let loc = files.file(script).or_else(|| files.program(script))?;
-        let text = ctx.read(&loc.rel)?;
-        return Some((loc.rel, text, argv[2..].to_vec()));
+        let (rel, text, heredoc) = read(files.file(script).or_else(|| files.program(script))?)?;
+        return Some((rel, text, argv[2..].to_vec(), heredoc));
     }
-    let loc = files.program(&argv[0])?;
-    let text = ctx.read(&loc.rel)?;
+    let (rel, text, heredoc) = read(files.program(&argv[0])?)?;
     let interp = super::script::shebang(&text)?;
     if !super::script::is_shell(&interp) {
         return None;
     }
-    Some((loc.rel, text, argv[1..].to_vec()))
+    Some((rel, text, argv[1..].to_vec(), heredoc))
 }
 
 /// su/runuser/sudo: the command they run, and whether it is a `-c` string

@@ -78,10 +78,24 @@ fn join(base: &str, rel: &str) -> String {
     }
 }
 
+/// A file the Dockerfile writes itself: `COPY <<'EOF' /entrypoint.sh`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inline {
+    /// The file's text as the image has it.
+    pub text: String,
+    /// Where that text starts in the Dockerfile, when it is the
+    /// Dockerfile's bytes as they are (not for `<<-`, which strips tabs).
+    pub offset: Option<usize>,
+    /// 1-based line of the Dockerfile where the text starts.
+    pub line: usize,
+}
+
 /// One COPY/ADD from the build context, with its destination resolved.
 #[derive(Debug, Clone)]
 struct Copy {
     sources: Vec<String>,
+    /// Heredoc sources, by name (`COPY <<a.sh <<b.sh /dir/`).
+    inline: Vec<(String, Inline)>,
     /// Absolute destination.
     dest: String,
     /// The destination names a directory (trailing `/` or several sources).
@@ -132,17 +146,32 @@ fn stage_copies(df: &Dockerfile, stage: &Stage, out: &mut Vec<Copy>, workdir: &m
                     .iter()
                     .map(|w| expand(&w.value, &vars))
                     .collect();
-                if words.len() < 2 || words.iter().any(|w| w.starts_with("<<")) {
+                if words.len() < 2 {
                     continue;
                 }
                 let (dest, sources) = words.split_last().unwrap();
+                let inline = if sources.iter().any(|w| w.starts_with("<<")) {
+                    // only a COPY whose every source is a heredoc
+                    if !sources.iter().all(|w| w.starts_with("<<"))
+                        || sources.len() != inst.heredocs.len()
+                    {
+                        continue;
+                    }
+                    inst.heredocs.iter().filter_map(inline_file).collect()
+                } else {
+                    Vec::new()
+                };
+                let count = sources.len();
+                let heredocs = sources.iter().any(|w| w.starts_with("<<"));
+                let sources = if heredocs { &[] } else { sources };
                 let dest_is_dir = dest.ends_with('/')
-                    || sources.len() > 1
+                    || count > 1
                     || matches!(dest.as_str(), "." | "..")
                     || dest.ends_with("/.")
                     || dest.ends_with("/..");
                 out.push(Copy {
                     sources: sources.to_vec(),
+                    inline,
                     dest: join(workdir, dest),
                     dest_is_dir,
                 });
@@ -150,6 +179,31 @@ fn stage_copies(df: &Dockerfile, stage: &Stage, out: &mut Vec<Copy>, workdir: &m
             _ => {}
         }
     }
+}
+
+/// The file a heredoc of COPY writes. BuildKit expands `$VAR` in the body of
+/// an unquoted heredoc at build time: such a body that uses `$` is not
+/// known as the image has it, and is left out.
+fn inline_file(h: &crate::parse::Heredoc) -> Option<(String, Inline)> {
+    if !h.quoted && h.content.contains('$') {
+        return None;
+    }
+    let text = if h.chomp {
+        h.content
+            .split_inclusive('\n')
+            .map(|l| l.trim_start_matches('\t'))
+            .collect()
+    } else {
+        h.content.clone()
+    };
+    Some((
+        h.name.clone(),
+        Inline {
+            text,
+            offset: (!h.chomp).then_some(h.content_span.start),
+            line: h.line,
+        },
+    ))
 }
 
 /// Simple glob match (`*`, `?`) on one path segment.
@@ -171,10 +225,14 @@ fn glob(pat: &str, name: &str) -> bool {
 /// Where an in-image file comes from in the build context.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Located {
-    /// Path relative to the context.
+    /// Path relative to the context; for a file the Dockerfile writes
+    /// itself, its path in the image.
     pub rel: String,
     /// The absolute path in the image.
     pub image_path: String,
+    /// The file is a heredoc of the Dockerfile, not a context file: read
+    /// its text here, never from the context.
+    pub inline: Option<Inline>,
 }
 
 /// Find the context file behind `program` as the container would run it:
@@ -198,8 +256,8 @@ pub fn locate_program(
             .collect()
     };
     for image_path in candidates {
-        if let Some(rel) = locate_in(&copies, ctx, &image_path) {
-            return Some(Located { rel, image_path });
+        if let Some(found) = locate_in(&copies, ctx, &image_path) {
+            return Some(found);
         }
     }
     None
@@ -215,7 +273,10 @@ pub fn image_file(
     path: &str,
 ) -> Option<(String, String)> {
     let loc = locate_file(df, stages, idx, ctx, path)?;
-    let text = ctx.read(&loc.rel)?;
+    let text = match loc.inline {
+        Some(i) => i.text,
+        None => ctx.read(&loc.rel)?,
+    };
     Some((loc.rel, text))
 }
 
@@ -230,12 +291,33 @@ pub fn locate_file(
 ) -> Option<Located> {
     let (copies, workdir) = copies(df, stages, idx);
     let image_path = join(&workdir, path);
-    locate_in(&copies, ctx, &image_path).map(|rel| Located { rel, image_path })
+    locate_in(&copies, ctx, &image_path)
 }
 
-fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<String> {
-    let dir = ctx.dir.as_ref()?;
+fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located> {
+    let found = |rel: String| Located {
+        rel,
+        image_path: image_path.to_string(),
+        inline: None,
+    };
     for c in copies.iter().rev() {
+        for (name, inline) in c.inline.iter().rev() {
+            let target = if c.dest_is_dir {
+                join(&c.dest, name)
+            } else {
+                normalize(&c.dest)
+            };
+            if target == image_path {
+                return Some(Located {
+                    rel: image_path.to_string(),
+                    image_path: image_path.to_string(),
+                    inline: Some(inline.clone()),
+                });
+            }
+        }
+        let Some(dir) = ctx.dir.as_ref() else {
+            continue;
+        };
         for src in c.sources.iter().rev() {
             let src_rel = src.trim_start_matches("./").trim_start_matches('/');
             let src_rel = if src_rel.is_empty() || src_rel == "." {
@@ -262,7 +344,7 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<String>
                         format!("{sdir}/{name}")
                     };
                     if dir.join(&rel).is_file() {
-                        return Some(rel);
+                        return Some(found(rel));
                     }
                 }
                 continue;
@@ -282,7 +364,7 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<String>
                         format!("{}/{rest}", src_rel.trim_end_matches('/'))
                     };
                     if dir.join(&rel).is_file() {
-                        return Some(rel);
+                        return Some(found(rel));
                     }
                 }
                 continue;
@@ -294,7 +376,7 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<String>
                 normalize(&c.dest)
             };
             if target == image_path && src_path.is_file() {
-                return Some(src_rel.to_string());
+                return Some(found(src_rel.to_string()));
             }
         }
     }

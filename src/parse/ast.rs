@@ -157,6 +157,8 @@ pub struct Heredoc {
     /// The body, without the terminator line.
     pub content: String,
     pub content_span: Span,
+    /// 1-based line of the body's first line.
+    pub line: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

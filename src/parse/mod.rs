@@ -324,6 +324,7 @@ pub fn parse(src: &str) -> Dockerfile {
                         let marker_span = logical.span(m.start, m.end);
                         let mut content = String::new();
                         let body_start = lines.pos;
+                        let body_line = i + 1;
                         let mut body_end = body_start;
                         let mut terminated = false;
                         for raw in lines.by_ref() {
@@ -361,6 +362,7 @@ pub fn parse(src: &str) -> Dockerfile {
                             marker_span,
                             content,
                             content_span: Span::new(body_start, body_end),
+                            line: body_line,
                         });
                         if !terminated {
                             break;

@@ -65,6 +65,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         let HopKind::Script {
             path: Some(rel),
             text: Some(text),
+            heredoc,
             shell,
             sites,
             main,
@@ -148,12 +149,23 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 Ok(edit) => {
                     let mut fixed = site.text.clone();
                     fixed.replace_range(edit.at..edit.at + edit.remove, edit.insert);
+                    let place = match heredoc {
+                        Some(h) => format!(
+                            "line {} of the Dockerfile (line {} of {rel}, written by a heredoc)",
+                            h.line + site.line - 1,
+                            site.line
+                        ),
+                        None => format!("line {} of {rel}", site.line),
+                    };
                     d.set_help(format!(
-                        "write `{}` on line {} of {rel}",
-                        super::helpers::shown(&fixed),
-                        site.line
+                        "write `{}` on {place}",
+                        super::helpers::shown(&fixed)
                     ));
-                    if let Some(f) = script_fix(cx, rel, text, site, &edit) {
+                    let fix = match heredoc {
+                        Some(h) => heredoc_fix(cx, h, site, &edit),
+                        None => script_fix(cx, rel, text, site, &edit),
+                    };
+                    if let Some(f) = fix {
                         d.set_fix(f);
                     }
                 }
@@ -271,6 +283,26 @@ fn exec_edit(site: &Site, sources: bool) -> Result<ExecEdit, String> {
         at: 0,
         remove: 0,
         insert: "exec ",
+    })
+}
+
+/// The edit in a script the Dockerfile writes itself (`COPY <<'EOF'`): an
+/// edit of the Dockerfile. Unsafe: nothing after the command runs any more.
+fn heredoc_fix(
+    cx: &RuleContext,
+    h: &crate::model::chain::Heredoc,
+    site: &Site,
+    edit: &ExecEdit,
+) -> Option<Fix> {
+    let off = h.offset?;
+    let (start, end) = (off + site.span.start, off + site.span.end);
+    if cx.src.get(start..end)? != site.text {
+        return None;
+    }
+    let at = start + edit.at;
+    Some(Fix {
+        applicability: Applicability::Unsafe,
+        edits: vec![Edit::new(Span::new(at, at + edit.remove), edit.insert)],
     })
 }
 
