@@ -104,7 +104,8 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
             stage: idx,
             ctx: &ctx,
         };
-        let c = model::chain::build_with(&l, &ctx, &files);
+        let mut c = model::chain::build_with(&l, &ctx, &files);
+        c.workdir = Some(model::copies::workdir(&df, &stages, idx));
         (Some(l), Some(c))
     };
     let app = match (&launch, &chain) {

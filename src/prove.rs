@@ -62,6 +62,9 @@ enum Lookup {
 pub struct App {
     argv: Vec<String>,
     lookup: Lookup,
+    /// `VAR=value` assignments the hops before it put in its environment.
+    env: Vec<String>,
+    workdir: Option<String>,
 }
 
 impl App {
@@ -74,6 +77,12 @@ impl App {
 pub fn app_of(chain: &Chain) -> Option<App> {
     let last = chain.hops.last()?;
     let prog = last.argv.first()?;
+    let env: Vec<String> = chain
+        .hops
+        .iter()
+        .flat_map(|h| h.env.iter().cloned())
+        .collect();
+    let workdir = chain.workdir.clone();
     // `node_modules/.bin/x` from the app's directory is what a package
     // manager finds for `x`
     if let Some(tool) = prog.strip_prefix("node_modules/.bin/") {
@@ -82,6 +91,8 @@ pub fn app_of(chain: &Chain) -> Option<App> {
         return Some(App {
             argv,
             lookup: Lookup::PackageBin,
+            env,
+            workdir,
         });
     }
     let after_pm = chain
@@ -96,7 +107,17 @@ pub fn app_of(chain: &Chain) -> Option<App> {
     Some(App {
         argv: last.argv.clone(),
         lookup,
+        env,
+        workdir,
     })
+}
+
+fn shown_env(env: &[String]) -> String {
+    if env.is_empty() {
+        "none".into()
+    } else {
+        crate::read::excerpt(&env.join(" "), 80)
+    }
 }
 
 /// Counts of findings by code, and of errors by code.
@@ -258,6 +279,16 @@ fn refusal(
     let after_app = linted.chain.as_ref().and_then(app_of);
     if keep_app && &after_app != before_app {
         return Some(match (before_app, &after_app) {
+            (Some(b), Some(a)) if b.argv == a.argv && b.env != a.env => format!(
+                "`{}` would run with a different environment ({} instead of {})",
+                basename(&b.argv[0]),
+                shown_env(&a.env),
+                shown_env(&b.env)
+            ),
+            (Some(b), Some(a)) if b.argv == a.argv && b.workdir != a.workdir => format!(
+                "`{}` would start in another directory",
+                basename(&b.argv[0])
+            ),
             (Some(b), Some(a)) if b.argv == a.argv => format!(
                 "`{}` would be looked up on PATH, while the package manager finds it in node_modules/.bin",
                 basename(&b.argv[0])
@@ -270,4 +301,32 @@ fn refusal(
         });
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn app(src: &str) -> App {
+        let l = lint_source(src, &LintOptions::default()).unwrap();
+        app_of(l.chain.as_ref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_app_is_its_argv_environment_and_directory() {
+        let plain = app("FROM node:22\nCMD [\"node\", \"x.js\"]\n");
+        assert_eq!(plain.argv, ["node", "x.js"]);
+        assert!(plain.env.is_empty());
+        assert_eq!(plain.workdir.as_deref(), Some("/"));
+        // the same program with an assignment in front is another app
+        let env = app("FROM node:22\nCMD [\"env\", \"A=1\", \"node\", \"x.js\"]\n");
+        assert_eq!(env.argv, plain.argv);
+        assert_eq!(env.env, ["A=1"]);
+        assert_ne!(env, plain);
+        let shell = app("FROM node:22\nCMD A=1 exec node x.js\n");
+        assert_eq!(shell.env, ["A=1"]);
+        let moved = app("FROM node:22\nWORKDIR /app\nCMD [\"node\", \"x.js\"]\n");
+        assert_eq!(moved.workdir.as_deref(), Some("/app"));
+        assert_ne!(moved, plain);
+    }
 }

@@ -131,6 +131,9 @@ pub struct Hop {
     pub origin: Origin,
     /// What dsig concluded at this hop (shown by `dsig ps`).
     pub note: Option<String>,
+    /// `VAR=value` assignments this hop puts in the environment of what it
+    /// runs (`env A=1 cmd`, `sh -c "A=1 cmd"`).
+    pub env: Vec<String>,
 }
 
 impl Hop {
@@ -206,6 +209,9 @@ pub struct Chain {
     pub hops: Vec<Hop>,
     /// Why the chain stops early, if it does.
     pub incomplete: Option<String>,
+    /// The working directory the container starts in (the stage's last
+    /// WORKDIR), when the Dockerfile is known.
+    pub workdir: Option<String>,
 }
 
 impl Chain {
@@ -295,6 +301,7 @@ pub fn build_with(launch: &Launch, ctx: &Context, files: &dyn Locate) -> Chain {
         return Chain {
             hops: Vec::new(),
             incomplete: Some("no ENTRYPOINT or CMD: docker run needs a command".into()),
+            workdir: None,
         };
     };
     b.runtime_init();
@@ -403,7 +410,15 @@ impl<'a> Builder<'a> {
             relation: self.relation,
             origin: self.origin.clone(),
             note,
+            env: Vec::new(),
         });
+    }
+
+    /// The environment the hop just pushed gives what it runs.
+    fn set_env(&mut self, env: Vec<String>) {
+        if let Some(h) = self.chain.hops.last_mut() {
+            h.env = env;
+        }
     }
 
     /// `n` leading words were used up: once ENTRYPOINT's are, the rest
@@ -438,6 +453,7 @@ impl<'a> Builder<'a> {
                 relation: self.relation,
                 origin: o.clone(),
                 note: Some("the runtime's init (tini): forwards signals and reaps zombies".into()),
+                env: Vec::new(),
             });
             self.relation = Relation::Child;
         }
@@ -464,6 +480,9 @@ impl<'a> Builder<'a> {
         let next = main.and_then(simple_words);
         let note = shell_note(kind, execs, explicit_exec, more_after);
         let run = Box::new(super::shell_run::shell_run(kind, &text));
+        let env: Vec<String> = main
+            .map(|m| m.assignments.iter().map(|w| w.raw.clone()).collect())
+            .unwrap_or_default();
         let argv = self.argv.clone();
         self.push(
             argv,
@@ -478,6 +497,7 @@ impl<'a> Builder<'a> {
             },
             Some(note),
         );
+        self.set_env(env);
         Some(match next {
             Some(n) => {
                 self.ep_left = 0;
@@ -591,6 +611,9 @@ impl<'a> Builder<'a> {
             },
             Some(note),
         );
+        if let Some(s) = &site {
+            self.set_env(s.env.clone());
+        }
         let Some(site) = site.filter(|s| matches!(s.kind, CommandKind::Simple)) else {
             return Some(self.halt(format!("{rel}: the main command is not a simple command")));
         };
@@ -727,6 +750,14 @@ impl<'a> Builder<'a> {
             HopKind::Wrapper { name: prog.clone() },
             Some(format!("{prog} execs the command")),
         );
+        if prog == "env" {
+            let env = self.argv[1..used]
+                .iter()
+                .filter(|a| !a.starts_with('-') && a.contains('='))
+                .cloned()
+                .collect();
+            self.set_env(env);
+        }
         if rest.is_empty() {
             return Some(Step::Done);
         }

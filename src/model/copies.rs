@@ -206,6 +206,12 @@ fn inline_file(h: &crate::parse::Heredoc) -> Option<(String, Inline)> {
     ))
 }
 
+/// The working directory stage `idx` ends with (its last WORKDIR, through
+/// the stages it is built on; `/` when none is set).
+pub fn workdir(df: &Dockerfile, stages: &[Stage], idx: usize) -> String {
+    copies(df, stages, idx).1
+}
+
 /// Simple glob match (`*`, `?`) on one path segment.
 fn glob(pat: &str, name: &str) -> bool {
     fn m(p: &[char], n: &[char]) -> bool {

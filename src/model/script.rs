@@ -24,6 +24,8 @@ pub struct Site {
     pub line: usize,
     /// The command's text.
     pub text: String,
+    /// `VAR=value` assignments in front of the command (raw).
+    pub env: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -195,6 +197,7 @@ impl Walk<'_> {
                     span,
                     line: self.lines.line_of(span.start) + 1,
                     text: self.text[span.start..span.end].to_string(),
+                    env: m.assignments.iter().map(|w| w.raw.clone()).collect(),
                 });
             }
         }
