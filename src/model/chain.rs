@@ -591,7 +591,10 @@ impl<'a> Builder<'a> {
     /// that starts the main process.
     fn context_script(&mut self) -> Option<Step> {
         let (rel, text, args, heredoc) = context_script(&self.argv, self.ctx, self.files)?;
-        let info = super::script::analyze_script(&text);
+        // `$1` is the first argument unless the script moves its arguments
+        let moves = text.contains("set --") || text.contains("shift");
+        let arg1 = args.first().filter(|_| !moves).map(String::as_str);
+        let info = super::script::analyze_script_with(&text, arg1);
         let kind = script_shell(info.interpreter.as_deref(), self.launch.bin_sh);
         let site = info.main.map(|i| info.sites[i].clone());
         let execs = site.as_ref().map(|s| s.exec && !s.background);

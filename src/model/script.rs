@@ -26,6 +26,9 @@ pub struct Site {
     pub text: String,
     /// `VAR=value` assignments in front of the command (raw).
     pub env: Vec<String>,
+    /// `false` when the script's first argument is known and the branch
+    /// holding this command is not taken with it.
+    pub reachable: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,8 +37,8 @@ pub struct ScriptInfo {
     pub interpreter: Option<String>,
     /// Every command that may end the script's flow, in source order.
     pub sites: Vec<Site>,
-    /// The one that runs the container's command: the one using `"$@"` if
-    /// any, else the last.
+    /// The one that runs the container's command: of the reachable ones,
+    /// the one using `"$@"` if any, else the last.
     pub main: Option<usize>,
     pub has_trap: bool,
     pub has_errors: bool,
@@ -60,6 +63,14 @@ pub fn is_shell(name: &str) -> bool {
 }
 
 pub fn analyze_script(text: &str) -> ScriptInfo {
+    analyze_script_with(text, None)
+}
+
+/// [`analyze_script`], knowing the script's first argument (`$1`): an
+/// `if [ "$1" = x ]` or `case "$1" in` then takes only the branch that
+/// argument selects, and the commands of the other branches are kept as
+/// not reachable.
+pub fn analyze_script_with(text: &str, arg1: Option<&str>) -> ScriptInfo {
     let a = shell::analyze(text);
     let mut funcs: HashMap<String, Vec<Span>> = HashMap::new();
     for (name, body) in a.function_bodies(text) {
@@ -73,13 +84,16 @@ pub fn analyze_script(text: &str) -> ScriptInfo {
         visited: HashSet::new(),
         seen: HashSet::new(),
         sites: Vec::new(),
+        arg1: arg1.map(str::to_string),
+        unreachable: false,
     };
     walk.commands(&a.commands, 0);
     let sites = walk.sites;
+    let reachable = |s: &Site| s.reachable || !sites.iter().any(|x| x.reachable);
     let main = sites
         .iter()
-        .rposition(|s| s.raw.iter().any(|w| is_all_args(w)))
-        .or_else(|| sites.len().checked_sub(1));
+        .rposition(|s| reachable(s) && s.raw.iter().any(|w| is_all_args(w)))
+        .or_else(|| sites.iter().rposition(reachable));
     ScriptInfo {
         interpreter: shebang(text),
         sites,
@@ -105,6 +119,10 @@ struct Walk<'a> {
     visited: HashSet<Span>,
     seen: HashSet<Span>,
     sites: Vec<Site>,
+    /// The script's first argument, when the launch gives it.
+    arg1: Option<String>,
+    /// Walking a branch that `arg1` does not take.
+    unreachable: bool,
 }
 
 impl Walk<'_> {
@@ -125,9 +143,97 @@ impl Walk<'_> {
         if depth > MAX_DEPTH {
             return;
         }
-        let Some(m) = shell::main_index(cmds).map(|i| &cmds[i]) else {
+        let Some(mi) = shell::main_index(cmds) else {
             return;
         };
+        // an `if`/`case` before the main command whose branch, chosen by
+        // the first argument, ends the script with exec: the rest of the
+        // list is not reached
+        if self.arg1.is_some() && !self.unreachable && self.exec_branch_before(&cmds[..mi], depth) {
+            self.unreachable = true;
+            self.follow(&cmds[mi], depth);
+            self.unreachable = false;
+            return;
+        }
+        self.follow(&cmds[mi], depth);
+    }
+
+    /// Walk the chosen branch of each `if`/`case` in `cmds`; `true` once one
+    /// ends with an exec. A branch that does not is forgotten.
+    fn exec_branch_before(&mut self, cmds: &[Command], depth: usize) -> bool {
+        for c in cmds.iter().filter(|c| c.kind == CommandKind::Compound) {
+            let Some(Some(b)) = self.chosen(c.span) else {
+                continue;
+            };
+            let (visited, seen, before) =
+                (self.visited.clone(), self.seen.clone(), self.sites.len());
+            self.block(b, depth + 1);
+            if self.sites[before..]
+                .last()
+                .is_some_and(|s| s.exec && !s.background)
+            {
+                return true;
+            }
+            self.sites.truncate(before);
+            (self.visited, self.seen) = (visited, seen);
+        }
+        false
+    }
+
+    /// The branch of the `if`/`case` at `span` that the first argument
+    /// takes: `Some(Some(block))`, `Some(None)` when it takes none, `None`
+    /// when that cannot be told.
+    fn chosen(&self, span: Span) -> Option<Option<Span>> {
+        let arg1 = self.arg1.as_deref()?;
+        let text = &self.text[span.start..span.end];
+        let blocks = self.a.blocks(self.text, span);
+        if blocks.is_empty() {
+            return None;
+        }
+        if let Some(rest) = keyword(text, "if") {
+            if text.contains("elif") {
+                return None;
+            }
+            let cond = &rest[..rest.find("then")?];
+            let taken = test_first_arg(cond, arg1)?;
+            return Some(match (taken, blocks.len()) {
+                (true, _) => Some(blocks[0]),
+                (false, 2) => Some(blocks[1]),
+                (false, 1) => None,
+                _ => return None,
+            });
+        }
+        let rest = keyword(text, "case")?;
+        let word = rest.split_whitespace().next()?;
+        if !is_first_arg(word) {
+            return None;
+        }
+        // one block per item, or the match cannot be placed
+        let items = text.matches(";;").count() + text.matches(";&").count();
+        if items != blocks.len() && items + 1 != blocks.len() {
+            return None;
+        }
+        let body = text.find(" in").map(|i| i + 3)?;
+        for b in &blocks {
+            let head = &text[..b.start - span.start];
+            let close = head.rfind(')')?;
+            let from = head[..close]
+                .rfind(";;")
+                .map(|i| i + 2)
+                .unwrap_or(body)
+                .max(body);
+            let pattern = head[from..close].trim().trim_start_matches('(');
+            for p in pattern.split('|') {
+                if case_matches(p.trim(), arg1)? {
+                    return Some(Some(*b));
+                }
+            }
+        }
+        Some(None)
+    }
+
+    /// Follow the main command of a list.
+    fn follow(&mut self, m: &Command, depth: usize) {
         let span = m.span;
         // a call of a function the script defines runs its body
         let body = match m.kind {
@@ -136,8 +242,18 @@ impl Walk<'_> {
         };
         match (m.kind, body) {
             (CommandKind::Compound, _) if !is_loop(&self.text[span.start..span.end]) => {
+                let chosen = if self.unreachable {
+                    None
+                } else {
+                    self.chosen(span)
+                };
                 for b in self.a.blocks(self.text, span) {
+                    // the branches the first argument does not take
+                    let skip = chosen.is_some_and(|c| c != Some(b));
+                    let was = self.unreachable;
+                    self.unreachable |= skip;
                     self.block(b, depth + 1);
+                    self.unreachable = was;
                 }
             }
             (_, Some(body)) => self.block(body, depth + 1),
@@ -198,6 +314,7 @@ impl Walk<'_> {
                     line: self.lines.line_of(span.start) + 1,
                     text: self.text[span.start..span.end].to_string(),
                     env: m.assignments.iter().map(|w| w.raw.clone()).collect(),
+                    reachable: !self.unreachable,
                 });
             }
         }
@@ -211,6 +328,81 @@ impl Walk<'_> {
         let cmds = self.a.block_commands(self.text, span);
         self.commands(&cmds, depth);
     }
+}
+
+/// The text after a leading keyword (`if`, `case`) and a blank.
+fn keyword<'t>(text: &'t str, kw: &str) -> Option<&'t str> {
+    let rest = text.trim_start().strip_prefix(kw)?;
+    rest.starts_with([' ', '\t', '\n']).then_some(rest)
+}
+
+/// `"$1"`, `$1`, `"${1}"`, `${1}`.
+fn is_first_arg(w: &str) -> bool {
+    matches!(w, "\"$1\"" | "$1" | "\"${1}\"" | "${1}")
+}
+
+/// A literal word: unquoted, or quoted without expansions.
+fn literal(w: &str) -> Option<&str> {
+    let inner = w
+        .strip_prefix('"')
+        .and_then(|x| x.strip_suffix('"'))
+        .or_else(|| w.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
+        .unwrap_or(w);
+    (!inner.contains(['$', '`', '\\', '"', '\'', '*', '?', '['])).then_some(inner)
+}
+
+/// The value of `[ "$1" = x ]`, `[ "$1" != x ]`, `test "$1" == x`,
+/// `[[ $1 == x ]]` for the first argument `arg1`; `None` for any other
+/// condition.
+fn test_first_arg(cond: &str, arg1: &str) -> Option<bool> {
+    let cond = cond.trim().trim_end_matches(';').trim();
+    let inner = cond
+        .strip_prefix("[[")
+        .and_then(|c| c.strip_suffix("]]"))
+        .or_else(|| cond.strip_prefix('[').and_then(|c| c.strip_suffix(']')))
+        .or_else(|| cond.strip_prefix("test "))?;
+    let w: Vec<&str> = inner.split_whitespace().collect();
+    let [a, op, b] = w[..] else {
+        return None;
+    };
+    let value = match (is_first_arg(a), is_first_arg(b)) {
+        (true, false) => literal(b)?,
+        (false, true) => literal(a)?,
+        _ => return None,
+    };
+    match op {
+        "=" | "==" => Some(arg1 == value),
+        "!=" => Some(arg1 != value),
+        _ => None,
+    }
+}
+
+/// Whether a `case` pattern matches `arg`: `*`, `?` and literal text (a
+/// wholly quoted pattern is literal); `None` for what is not judged
+/// (bracket expressions, expansions, partly quoted patterns).
+fn case_matches(pattern: &str, arg: &str) -> Option<bool> {
+    let quoted = pattern.len() >= 2
+        && (pattern.starts_with('"') && pattern.ends_with('"')
+            || pattern.starts_with('\'') && pattern.ends_with('\''));
+    if quoted {
+        let inner = &pattern[1..pattern.len() - 1];
+        return (!inner.contains(['$', '`', '\\'])).then(|| inner == arg);
+    }
+    if pattern.contains(['[', '$', '\\', '"', '\'', '`']) {
+        return None;
+    }
+    fn m(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => m(&p[1..], n) || (!n.is_empty() && m(p, &n[1..])),
+            (Some('?'), Some(_)) => m(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => m(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = arg.chars().collect();
+    Some(m(&p, &n))
 }
 
 /// `"$@"`, `$@`, `"${@}"`, `${@}`.
@@ -230,6 +422,38 @@ pub fn is_loop(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_first_argument_chooses_the_branch() {
+        let main_of = |t: &str, arg: Option<&str>| {
+            let i = analyze_script_with(t, arg);
+            i.sites[i.main.unwrap()].text.clone()
+        };
+        let case = "#!/bin/sh\ncase \"$1\" in\n  web|www) exec node web.js ;;\n  -*) exec node \"$@\" ;;\n  *) exec \"$@\" ;;\nesac\n";
+        assert_eq!(main_of(case, Some("www")), "exec node web.js");
+        assert_eq!(main_of(case, Some("--inspect")), "exec node \"$@\"");
+        assert_eq!(main_of(case, Some("bash")), "exec \"$@\"");
+        // unknown argument: the one using "$@", as before
+        assert_eq!(main_of(case, None), "exec \"$@\"");
+        // a pattern dsig does not judge: nothing is chosen
+        let bracket =
+            "#!/bin/sh\ncase \"$1\" in\n  [a-z]*) exec node a.js ;;\n  *) node b.js ;;\nesac\n";
+        let i = analyze_script_with(bracket, Some("x"));
+        assert!(i.sites.iter().all(|s| s.reachable));
+        let iff =
+            "#!/bin/sh\nif [ \"$1\" != 'run' ]; then\n  exec \"$@\"\nelse\n  node app.js\nfi\n";
+        assert_eq!(main_of(iff, Some("run")), "node app.js");
+        assert_eq!(main_of(iff, Some("sh")), "exec \"$@\"");
+        // a branch before the main command that does not end the script
+        // changes nothing
+        let before = "#!/bin/sh\nif [ \"$1\" = web ]; then\n  echo hi\nfi\nexec \"$@\"\n";
+        let i = analyze_script_with(before, Some("web"));
+        assert_eq!(i.sites.len(), 1);
+        assert_eq!(test_first_arg("[ \"$1\" = \"$X\" ]", "a"), None);
+        assert_eq!(test_first_arg("[ -f \"$1\" ]", "a"), None);
+        assert_eq!(test_first_arg("[[ $1 == a ]]", "a"), Some(true));
+    }
+
     use super::*;
 
     fn main_site(t: &str) -> Site {

@@ -73,8 +73,13 @@ pub fn render_text(path: &str, launch: &Launch, stage_name: Option<&str>, chain:
                     "the shell stays as its parent"
                 };
                 let text = crate::read::excerpt(&site.text, 60);
+                let taken = if site.reachable {
+                    ""
+                } else {
+                    "; not taken with this command"
+                };
                 out.push_str(&format!(
-                    "{}        {rel}:{} {text} ({how})\n",
+                    "{}        {rel}:{} {text} ({how}{taken})\n",
                     "  ".repeat(depth),
                     site.line
                 ));
