@@ -595,7 +595,14 @@ impl<'a> Builder<'a> {
         let moves = text.contains("set --") || text.contains("shift");
         let arg1 = args.first().filter(|_| !moves).map(String::as_str);
         let info = super::script::analyze_script_with(&text, arg1);
-        let kind = script_shell(info.interpreter.as_deref(), self.launch.bin_sh);
+        // `bash entrypoint.sh` runs it with bash, whatever its shebang says
+        let named = basename(&self.argv[0]);
+        let interpreter = if super::script::is_shell(named) {
+            Some(named)
+        } else {
+            info.interpreter.as_deref()
+        };
+        let kind = script_shell(interpreter, self.launch.bin_sh);
         let site = info.main.map(|i| info.sites[i].clone());
         let execs = site.as_ref().map(|s| s.exec && !s.background);
         let note = script_note(&rel, site.as_ref());
