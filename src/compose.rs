@@ -197,9 +197,6 @@ pub fn services_for(
     explicit: Option<&Path>,
     context: Option<&Path>,
 ) -> Result<Option<ComposeFile>, String> {
-    let target = dockerfile
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", dockerfile.display()))?;
     let (path, text) = match explicit {
         Some(p) => (p.to_path_buf(), read_compose(p, None)?),
         None => {
@@ -220,6 +217,9 @@ pub fn services_for(
             (path, text)
         }
     };
+    let target = dockerfile
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", dockerfile.display()))?;
     let all = parse_services(&path, &text)?;
     let project_dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
@@ -238,6 +238,9 @@ pub fn services_for(
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
     match (a.canonicalize(), b.canonicalize()) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -1495,7 +1498,14 @@ mod tests {
         let dir = project(&[("Dockerfile", DOCKERFILE)]);
         let df = dir.path().join("Dockerfile");
         assert_eq!(services_for(&df, None, Some(dir.path())).unwrap(), None);
-        let e = services_for(&dir.path().join("nope"), None, None).unwrap_err();
+        // a Dockerfile that is not there: nothing to match without a
+        // compose file (not even looked at), an error with one
+        assert_eq!(
+            services_for(&dir.path().join("nope"), None, None).unwrap(),
+            None
+        );
+        let compose = project(&[("compose.yaml", "services: {}\n")]);
+        let e = services_for(&compose.path().join("nope"), None, None).unwrap_err();
         assert!(e.contains("nope"), "{e}");
         let e = services_for(&df, Some(&dir.path().join("missing.yaml")), None).unwrap_err();
         assert!(e.contains("missing.yaml"), "{e}");

@@ -2,6 +2,7 @@
 //! confined to the context directory (no symlink or `..` escapes) and capped
 //! per file; nothing is ever executed.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Largest context file read (bytes).
@@ -13,6 +14,20 @@ pub struct Context {
     /// Files as they would be after a fix, by real path: read instead of
     /// the disk (a fix is checked on the model rebuilt with them).
     pub overlay: std::sync::Arc<std::collections::HashMap<PathBuf, String>>,
+    /// What was learnt of the disk: each path is looked at once.
+    seen: std::sync::Arc<Seen>,
+}
+
+/// The context's files as far as they were looked at.
+#[derive(Debug, Default)]
+struct Seen {
+    /// The context directory's real path.
+    root: std::sync::OnceLock<Option<PathBuf>>,
+    /// Whether a path (relative to the context) is a file, a directory,
+    /// or neither.
+    kinds: std::sync::Mutex<HashMap<PathBuf, Option<bool>>>,
+    /// Files read, by relative path.
+    texts: std::sync::Mutex<HashMap<PathBuf, Option<String>>>,
 }
 
 /// `package.json` as far as the launch chain needs it.
@@ -38,7 +53,44 @@ impl Context {
         Context {
             dir,
             overlay: Default::default(),
+            seen: Default::default(),
         }
+    }
+
+    /// `Some(true)` for a file, `Some(false)` for a directory, `None` when
+    /// `rel` (relative to the context) is neither; asked of the disk once.
+    fn kind(&self, rel: &Path) -> Option<bool> {
+        let dir = self.dir.as_ref()?;
+        let mut kinds = self.seen.kinds.lock().unwrap_or_else(|e| e.into_inner());
+        *kinds.entry(rel.to_path_buf()).or_insert_with(|| {
+            let m = std::fs::metadata(dir.join(rel)).ok()?;
+            if m.is_file() {
+                Some(true)
+            } else if m.is_dir() {
+                Some(false)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// Whether `rel` is a file of the context (links followed).
+    pub fn is_file(&self, rel: &str) -> bool {
+        self.kind(Path::new(rel)) == Some(true)
+    }
+
+    /// Whether `rel` is a directory of the context (links followed).
+    pub fn is_dir(&self, rel: &str) -> bool {
+        self.kind(Path::new(rel)) == Some(false)
+    }
+
+    /// The context directory's real path, found once.
+    fn root(&self) -> Option<&Path> {
+        let dir = self.dir.as_ref()?;
+        self.seen
+            .root
+            .get_or_init(|| dir.canonicalize().ok())
+            .as_deref()
     }
 
     /// Read a file inside the context, refusing paths that leave it.
@@ -51,13 +103,21 @@ impl Context {
         {
             return None;
         }
+        let root = self.root()?;
         if !self.overlay.is_empty()
-            && let Ok(real) = crate::read::inside(&dir.join(rel), dir)
+            && let Ok(real) = crate::read::inside_real(&dir.join(rel), dir, root)
             && let Some(text) = self.overlay.get(&real)
         {
             return Some(text.clone());
         }
-        crate::read::text_inside(&dir.join(rel), dir, MAX_CONTEXT_FILE).ok()
+        let mut texts = self.seen.texts.lock().unwrap_or_else(|e| e.into_inner());
+        texts
+            .entry(rel.to_path_buf())
+            .or_insert_with(|| {
+                let real = crate::read::inside_real(&dir.join(rel), dir, root).ok()?;
+                crate::read::text(&real, MAX_CONTEXT_FILE).ok()
+            })
+            .clone()
     }
 
     /// The `package.json` at the root of the context, if readable and valid.

@@ -170,8 +170,13 @@ pub fn text(path: &Path, cap: u64) -> Result<String, ReadError> {
 /// `path`'s real path, when it lies inside `root`'s real path.
 pub fn inside(path: &Path, root: &Path) -> Result<PathBuf, ReadError> {
     let root_real = root.canonicalize().map_err(|e| io_error(&e))?;
+    inside_real(path, root, &root_real)
+}
+
+/// [`inside`], with `root`'s real path already known.
+pub fn inside_real(path: &Path, root: &Path, root_real: &Path) -> Result<PathBuf, ReadError> {
     let real = path.canonicalize().map_err(|e| io_error(&e))?;
-    if real.starts_with(&root_real) {
+    if real.starts_with(root_real) {
         Ok(real)
     } else {
         Err(ReadError::Outside(root.to_path_buf()))

@@ -321,9 +321,9 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located
                 });
             }
         }
-        let Some(dir) = ctx.dir.as_ref() else {
+        if ctx.dir.is_none() {
             continue;
-        };
+        }
         for src in c.sources.iter().rev() {
             let src_rel = src.trim_start_matches("./").trim_start_matches('/');
             let src_rel = if src_rel.is_empty() || src_rel == "." {
@@ -331,8 +331,7 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located
             } else {
                 src_rel
             };
-            let src_path = dir.join(src_rel);
-            let is_dir = src_rel.is_empty() || src_path.is_dir();
+            let is_dir = src_rel.is_empty() || ctx.is_dir(src_rel);
             if src_rel.contains(['*', '?']) {
                 // a glob: files land in the destination directory
                 let (sdir, pat) = match src_rel.rsplit_once('/') {
@@ -349,7 +348,7 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located
                     } else {
                         format!("{sdir}/{name}")
                     };
-                    if dir.join(&rel).is_file() {
+                    if ctx.is_file(&rel) {
                         return Some(found(rel));
                     }
                 }
@@ -369,7 +368,7 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located
                     } else {
                         format!("{}/{rest}", src_rel.trim_end_matches('/'))
                     };
-                    if dir.join(&rel).is_file() {
+                    if ctx.is_file(&rel) {
                         return Some(found(rel));
                     }
                 }
@@ -381,7 +380,7 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located
             } else {
                 normalize(&c.dest)
             };
-            if target == image_path && src_path.is_file() {
+            if target == image_path && ctx.is_file(src_rel) {
                 return Some(found(src_rel.to_string()));
             }
         }
