@@ -149,7 +149,7 @@ fuzz_target!(|data: &[u8]| {
         for d in &linted.diagnostics {
             assert!(d.span.start <= d.span.end && d.span.end <= src.len());
             assert!(src.is_char_boundary(d.span.start) && src.is_char_boundary(d.span.end));
-            if let Some(fix) = &d.fix {
+            if let Some(fix) = d.fix() {
                 apply_and_relint(src, fix, &opts, dir);
             }
         }
