@@ -253,8 +253,8 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 fn find_in(dir: &Path) -> Option<PathBuf> {
     COMPOSE_FILE_NAMES
         .iter()
+        .find(|n| crate::dirs::has(dir, n))
         .map(|n| dir.join(n))
-        .find(|p| p.symlink_metadata().is_ok())
 }
 
 /// Read a compose file: a regular file of at most [`MAX_COMPOSE_FILE`]

@@ -388,9 +388,7 @@ fn load_confined(path: &Path, root: Option<&Path>) -> Result<Loaded, ConfigError
 /// `path` made absolute against the current directory, without resolving
 /// symbolic links (so paths compare as the user wrote them).
 pub fn absolute(path: &Path) -> PathBuf {
-    let p = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    // drop `.` components; `..` stays (resolving it needs the file system)
-    p.components().collect()
+    crate::dirs::absolute(path)
 }
 
 /// The repository root of a directory: the nearest ancestor (itself
@@ -406,7 +404,7 @@ pub fn repo_root(dir: &Path) -> Option<PathBuf> {
             if let Some(&known) = HAS_GIT.lock().unwrap_or_else(|e| e.into_inner()).get(*d) {
                 return known;
             }
-            let has = d.join(".git").exists();
+            let has = crate::dirs::has(d, ".git") && d.join(".git").exists();
             HAS_GIT
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -454,14 +452,14 @@ impl Discovery {
             for name in FILE_NAMES {
                 let candidate = d.join(name);
                 // any entry, even a dangling link: a broken file is reported
-                if candidate.symlink_metadata().is_ok() {
+                if crate::dirs::has(d, name) {
                     // inside the repository; outside any repository, inside
                     // the directory where it was found
                     let confine = root.clone().unwrap_or_else(|| d.to_path_buf());
                     return self.read(candidate, &confine);
                 }
             }
-            if d.join(".git").exists() {
+            if crate::dirs::has(d, ".git") && d.join(".git").exists() {
                 return None;
             }
         }

@@ -63,7 +63,11 @@ impl Context {
         let dir = self.dir.as_ref()?;
         let mut kinds = self.seen.kinds.lock().unwrap_or_else(|e| e.into_inner());
         *kinds.entry(rel.to_path_buf()).or_insert_with(|| {
-            let m = std::fs::metadata(dir.join(rel)).ok()?;
+            let path = dir.join(rel);
+            if !crate::dirs::may_exist(&path) {
+                return None;
+            }
+            let m = std::fs::metadata(path).ok()?;
             if m.is_file() {
                 Some(true)
             } else if m.is_dir() {

@@ -9,6 +9,7 @@ pub mod compose;
 pub mod config;
 pub mod context;
 pub mod diagnostic;
+pub mod dirs;
 pub mod docs;
 pub mod files;
 pub mod fix;
