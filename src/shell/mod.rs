@@ -306,29 +306,33 @@ pub fn plain_argv(text: &str) -> Option<Vec<String>> {
 /// Parse `text` and describe its top-level structure (text over [`MAX_SHELL_TEXT`] bytes is
 /// not parsed: no commands, `has_errors` set).
 ///
-/// The model and the rules both ask about the same CMD/ENTRYPOINT text, so
-/// the last analysis of each thread is kept and reused for the same text.
+/// The same text is asked about again and again: by the model and the fix
+/// check of each file, and in a tree of many Dockerfiles that copy the same
+/// entrypoint script. Analyses are kept for the run, by text, up to
+/// [`CACHED_TEXT`] bytes of text in all.
 pub fn analyze(text: &str) -> Analysis {
     if text.len() > MAX_SHELL_TEXT {
         // not parsed: nothing worth keeping a copy of the text for
         return analyze_uncached(text);
     }
-    thread_local! {
-        static LAST: RefCell<Option<(String, Analysis)>> = const { RefCell::new(None) };
-    }
-    let hit = LAST.with(|last| {
-        last.borrow()
-            .as_ref()
-            .filter(|(t, _)| t == text)
-            .map(|(_, a)| a.clone())
-    });
-    if let Some(a) = hit {
-        return a;
+    static CACHE: std::sync::LazyLock<
+        std::sync::Mutex<(usize, std::collections::HashMap<String, Analysis>)>,
+    > = std::sync::LazyLock::new(Default::default);
+    let lock = || CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(a) = lock().1.get(text) {
+        return a.clone();
     }
     let a = analyze_uncached(text);
-    LAST.with(|last| *last.borrow_mut() = Some((text.to_string(), a.clone())));
+    let mut cache = lock();
+    if cache.0 + text.len() <= CACHED_TEXT {
+        cache.0 += text.len();
+        cache.1.insert(text.to_string(), a.clone());
+    }
     a
 }
+
+/// Bytes of text whose analyses are kept for the run.
+const CACHED_TEXT: usize = 2 * 1024 * 1024;
 
 /// Longest text given to the bash parser: 1 MiB, the size of the largest context file read.
 /// Real CMD/ENTRYPOINT strings and entrypoint scripts are far shorter, while a pathological
