@@ -394,23 +394,9 @@ pub fn absolute(path: &Path) -> PathBuf {
 /// The repository root of a directory: the nearest ancestor (itself
 /// included) that holds `.git` (a directory, or a file in a worktree).
 pub fn repo_root(dir: &Path) -> Option<PathBuf> {
-    // each directory is asked once per run: the files of a tree share
-    // their ancestors
-    static HAS_GIT: std::sync::LazyLock<std::sync::Mutex<HashMap<PathBuf, bool>>> =
-        std::sync::LazyLock::new(Default::default);
     let dir = absolute(dir);
     dir.ancestors()
-        .find(|d| {
-            if let Some(&known) = HAS_GIT.lock().unwrap_or_else(|e| e.into_inner()).get(*d) {
-                return known;
-            }
-            let has = crate::dirs::has(d, ".git") && d.join(".git").exists();
-            HAS_GIT
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(d.to_path_buf(), has);
-            has
-        })
+        .find(|d| crate::dirs::has(d, ".git") && d.join(".git").exists())
         .map(Path::to_path_buf)
 }
 

@@ -1,7 +1,9 @@
-//! Directory listings, read once per run and shared by every file's
-//! discovery (compose files, `.dsig.yaml`, `.git`, context files): a tree of
-//! thousands of Dockerfiles asks each directory once instead of probing
-//! each name with a `stat`.
+//! Directory listings, shared by every file's discovery (compose files,
+//! `.dsig.yaml`, `.git`, context files): a directory is listed once and its
+//! names looked up in memory instead of probing each name with a `stat`. A
+//! listing is used again only while the directory's modification time is
+//! the same (one `stat`), so a file created since is seen; a one-shot run
+//! over a tree that does not change ([`trust_listings`]) skips that `stat`.
 
 use std::collections::{HashMap, HashSet};
 use std::ffi::OsString;
@@ -14,7 +16,10 @@ const MAX_ENTRIES: usize = 10_000;
 
 type Listing = Option<Arc<HashSet<OsString>>>;
 
-static LISTINGS: LazyLock<Mutex<HashMap<PathBuf, Listing>>> = LazyLock::new(Default::default);
+/// Listings by directory, with the modification time they were read at.
+type Listings = HashMap<PathBuf, (std::time::SystemTime, Listing)>;
+
+static LISTINGS: LazyLock<Mutex<Listings>> = LazyLock::new(Default::default);
 
 /// The working directory, asked once.
 static CWD: LazyLock<Option<PathBuf>> = LazyLock::new(|| std::env::current_dir().ok());
@@ -42,10 +47,26 @@ pub fn absolute(dir: &Path) -> PathBuf {
     out
 }
 
+static TRUST: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// For a one-shot run (`dsig lint`, `dsig ps`): a directory listed once is
+/// not checked for changes again. A long-running process must not call it.
+pub fn trust_listings() {
+    TRUST.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// The names in `dir`; `None` when it cannot be listed (or is too large).
 fn listing(dir: &Path) -> Listing {
     let key = absolute(dir);
-    if let Some(l) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    if TRUST.load(std::sync::atomic::Ordering::Relaxed)
+        && let Some((_, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
+    {
+        return l.clone();
+    }
+    let mtime = std::fs::metadata(&key).and_then(|m| m.modified()).ok()?;
+    if let Some((at, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
+        && *at == mtime
+    {
         return l.clone();
     }
     let names: Listing = std::fs::read_dir(&key).ok().and_then(|rd| {
@@ -61,7 +82,7 @@ fn listing(dir: &Path) -> Listing {
     LISTINGS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .insert(key, names.clone());
+        .insert(key, (mtime, names.clone()));
     names
 }
 
@@ -99,8 +120,11 @@ mod tests {
         assert!(!has(d.path(), "b"));
         assert!(may_exist(&d.path().join("a")));
         assert!(!may_exist(&d.path().join("b")));
-        // a path under a name that is missing: not there either
-        assert!(!may_exist(&d.path().join("b/c")));
+        // a file created since the listing is seen (the directory's
+        // modification time changed)
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(d.path().join("b"), "").unwrap();
+        assert!(has(d.path(), "b"));
         // a directory that cannot be listed: probe
         assert!(!has(&d.path().join("nope"), "x"));
         assert!(may_exist(&d.path().join("nope/x")));

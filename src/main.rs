@@ -225,6 +225,8 @@ fn input_name(input: &Input) -> String {
 
 fn main() -> ExitCode {
     install_panic_hook();
+    // one run over files that do not change while it reads them
+    dsig::dirs::trust_listings();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
