@@ -100,3 +100,48 @@ fn function_lengths_are_measured() {
         [("fn a() {".to_string(), 3), ("fn b() {".to_string(), 4)]
     );
 }
+
+/// Every "fact N" a source file cites is a numbered fact of docs/facts.md.
+#[test]
+fn cited_facts_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let facts = std::fs::read_to_string(root.join("docs/facts.md")).unwrap();
+    let numbered: Vec<usize> = facts
+        .lines()
+        .filter_map(|l| l.split_once(". ").and_then(|(n, _)| n.parse().ok()))
+        .collect();
+    assert_eq!(
+        numbered,
+        (1..=numbered.len()).collect::<Vec<_>>(),
+        "facts out of order"
+    );
+    let mut cited = 0;
+    for dir in [
+        "src",
+        "src/model",
+        "src/rules",
+        "src/shell",
+        "src/parse",
+        "src/report",
+    ] {
+        for (name, text) in sources(dir) {
+            let lower = text.to_lowercase();
+            for (i, _) in lower.match_indices("fact") {
+                let rest = &lower[i..];
+                let rest = rest
+                    .strip_prefix("facts ")
+                    .or_else(|| rest.strip_prefix("fact "))
+                    .unwrap_or("");
+                let n: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+                if let Ok(n) = n.parse::<usize>() {
+                    cited += 1;
+                    assert!(
+                        n >= 1 && n <= numbered.len(),
+                        "{dir}/{name} cites fact {n}, which docs/facts.md does not have"
+                    );
+                }
+            }
+        }
+    }
+    assert!(cited > 10, "{cited}");
+}
