@@ -309,7 +309,7 @@ pub fn plain_argv(text: &str) -> Option<Vec<String>> {
 /// The same text is asked about again and again: by the model and the fix
 /// check of each file, and in a tree of many Dockerfiles that copy the same
 /// entrypoint script. Analyses are kept for the run, by text, up to
-/// [`CACHED_TEXT`] bytes of text in all.
+/// [`CACHED_TEXT`] bytes of text in all, of texts up to [`CACHED_ONE`].
 pub fn analyze(text: &str) -> Analysis {
     if text.len() > MAX_SHELL_TEXT {
         // not parsed: nothing worth keeping a copy of the text for
@@ -324,15 +324,17 @@ pub fn analyze(text: &str) -> Analysis {
     }
     let a = analyze_uncached(text);
     let mut cache = lock();
-    if cache.0 + text.len() <= CACHED_TEXT {
+    if text.len() <= CACHED_ONE && cache.0 + text.len() <= CACHED_TEXT {
         cache.0 += text.len();
         cache.1.insert(text.to_string(), a.clone());
     }
     a
 }
 
-/// Bytes of text whose analyses are kept for the run.
-const CACHED_TEXT: usize = 2 * 1024 * 1024;
+/// Bytes of text whose analyses are kept for the run (a syntax tree costs
+/// tens of bytes per byte of text), and the longest text kept.
+const CACHED_TEXT: usize = 1024 * 1024;
+const CACHED_ONE: usize = 64 * 1024;
 
 /// Longest text given to the bash parser: 1 MiB, the size of the largest context file read.
 /// Real CMD/ENTRYPOINT strings and entrypoint scripts are far shorter, while a pathological
