@@ -223,6 +223,30 @@ fn input_name(input: &Input) -> String {
     }
 }
 
+/// Whether an error is a closed pipe, also when a serializer wrapped it.
+fn is_broken_pipe(e: &std::io::Error) -> bool {
+    let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return true;
+            }
+            // the error an io::Error wraps (a serializer's)
+            if let Some(inner) = io.get_ref() {
+                cur = Some(inner);
+                continue;
+            }
+        }
+        if let Some(j) = err.downcast_ref::<serde_json::Error>()
+            && j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe)
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
 fn main() -> ExitCode {
     install_panic_hook();
     // one run over files that do not change while it reads them
@@ -641,8 +665,9 @@ fn lint(req: LintRequest) -> ExitCode {
         }
         None => {
             let mut out = stdout.lock();
+            // a reader that stopped reading (`| head`) ends the run quietly
             if let Err(e) = write(&mut out)
-                && e.kind() != std::io::ErrorKind::BrokenPipe
+                && !is_broken_pipe(&e)
             {
                 say!(
                     "error: cannot write the report: {}",

@@ -491,3 +491,32 @@ fn hostile_context_files_do_not_break_the_lint() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains(".dsig.yaml"), "{err}");
 }
+
+/// A reader that stops reading (`dsig lint . | head`) ends the run quietly,
+/// in every format: no "broken pipe" error on stderr.
+#[test]
+fn a_closed_pipe_ends_the_run_quietly() {
+    use std::io::Read;
+    let d = tempfile::tempdir().unwrap();
+    let mut text = String::from("FROM node:22\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("FORM broken{i}\n"));
+    }
+    std::fs::write(d.path().join("Dockerfile"), text).unwrap();
+    for format in ["json", "sarif", "tty", "gitlab", "github", "checkstyle"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dsig"))
+            .args(["lint", "--no-config", "--format", format, "Dockerfile"])
+            .current_dir(d.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 64];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // stdout is closed here
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.is_empty(), "{format}: {stderr}");
+        assert_eq!(out.status.code(), Some(1), "{format}");
+    }
+}
