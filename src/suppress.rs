@@ -21,20 +21,10 @@ use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::lines::LineIndex;
 use crate::parse::Dockerfile;
-use crate::rules::{self, Rule, RuleContext};
+use crate::rules;
 
-/// DSIG900: produced here, not by a check of its own.
-pub static UNUSED_IGNORE: Rule = Rule {
-    code: RuleCode::Dsig900,
-    summary: "an inline `# dsig ignore=` that suppressed nothing (reported with --warn-unused-ignores)",
-    default_severity: Severity::Warning,
-    doc: include_str!("../rules/DSIG900.md"),
-    check: no_check,
-};
-
-fn no_check(_: &RuleContext) -> Vec<Diagnostic> {
-    Vec::new()
-}
+/// DSIG900's findings are made here, after the other rules ran.
+use crate::rules::unused_ignore::RULE as UNUSED_IGNORE;
 
 /// Codes that hadolint's DL3025 and BuildKit's JSONArgsRecommended cover.
 const JSON_ARGS: &[RuleCode] = &[RuleCode::Dsig001, RuleCode::Dsig002];

@@ -145,3 +145,14 @@ fn cited_facts_exist() {
     }
     assert!(cited > 10, "{cited}");
 }
+
+/// Suppression is applied to the rules' findings: rules never import it.
+#[test]
+fn rules_do_not_import_suppression() {
+    for (name, text) in sources("src/rules") {
+        assert!(
+            !code(&text).contains("crate::suppress"),
+            "src/rules/{name} imports crate::suppress"
+        );
+    }
+}

@@ -27,6 +27,7 @@ pub mod shell_wrapper;
 pub mod stopsignal_mismatch;
 pub mod su_wrapper;
 pub mod syntax_error;
+pub mod unused_ignore;
 
 #[cfg(test)]
 pub mod tester;
@@ -163,7 +164,7 @@ pub static RULES: &[&Rule] = &[
     &stopsignal_mismatch::RULE,
     &app_no_sigterm_handler::RULE,
     &init_cannot_help::RULE,
-    &crate::suppress::UNUSED_IGNORE,
+    &unused_ignore::RULE,
 ];
 
 pub fn find(code: &str) -> Option<&'static Rule> {
