@@ -212,20 +212,31 @@ pub fn workdir(df: &Dockerfile, stages: &[Stage], idx: usize) -> String {
     copies(df, stages, idx).1
 }
 
-/// Simple glob match (`*`, `?`) on one path segment.
-fn glob(pat: &str, name: &str) -> bool {
-    fn m(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => m(&p[1..], n) || (!n.is_empty() && m(p, &n[1..])),
-            (Some('?'), Some(_)) => m(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => m(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
+/// Simple glob match (`*`, `?`, other characters literal), in time
+/// proportional to the product of the lengths whatever the stars: the last
+/// star is the only one ever backtracked to.
+pub(crate) fn glob(pat: &str, name: &str) -> bool {
     let p: Vec<char> = pat.chars().collect();
     let n: Vec<char> = name.chars().collect();
-    m(&p, &n)
+    let (mut i, mut j) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] != '*' && p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some((i, j));
+            i += 1;
+        } else if let Some((si, sj)) = star {
+            // let the last star take one more character
+            i = si + 1;
+            j = sj + 1;
+            star = Some((si, sj + 1));
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
 }
 
 /// Where an in-image file comes from in the build context.
@@ -390,6 +401,31 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn globs_match_and_never_take_long() {
+        for (p, n, want) in [
+            ("*.sh", "start.sh", true),
+            ("*.sh", "start.shx", false),
+            ("a?c", "abc", true),
+            ("a?c", "ac", false),
+            ("*", "", true),
+            ("", "", true),
+            ("", "a", false),
+            ("a*b*c", "aXbYc", true),
+            ("a*b*c", "aXbY", false),
+            ("**x", "abx", true),
+        ] {
+            assert_eq!(glob(p, n), want, "{p} {n}");
+        }
+        // many stars against a long name that does not match: linear
+        let p = format!("{}x", "*".repeat(60));
+        let n = "a".repeat(2000);
+        let started = std::time::Instant::now();
+        assert!(!glob(&p, &n));
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
+
     use super::*;
     use crate::model::stages;
     use crate::parse::parse;

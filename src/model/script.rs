@@ -391,18 +391,7 @@ fn case_matches(pattern: &str, arg: &str) -> Option<bool> {
     if pattern.contains(['[', '$', '\\', '"', '\'', '`']) {
         return None;
     }
-    fn m(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => m(&p[1..], n) || (!n.is_empty() && m(p, &n[1..])),
-            (Some('?'), Some(_)) => m(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => m(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = arg.chars().collect();
-    Some(m(&p, &n))
+    Some(super::copies::glob(pattern, arg))
 }
 
 /// `"$@"`, `$@`, `"${@}"`, `${@}`.
