@@ -332,7 +332,16 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located
                 });
             }
         }
-        if ctx.dir.is_none() {
+        // whatever a copy brings lands at its destination or below it: a
+        // copy elsewhere is passed over without looking at its sources
+        // (a Dockerfile of many COPY lines and a long PATH stays linear)
+        let dest = c.dest.as_str();
+        let reaches = dest == "/"
+            || image_path == dest
+            || image_path
+                .strip_prefix(dest)
+                .is_some_and(|r| r.starts_with('/'));
+        if ctx.dir.is_none() || !reaches {
             continue;
         }
         for src in c.sources.iter().rev() {
