@@ -4,6 +4,7 @@
 use super::{Stage, expand, unquote};
 use crate::context::Context;
 use crate::parse::{Args, Dockerfile, Kind};
+use std::collections::HashMap;
 
 /// Directories searched for a program name without a slash (a typical PATH).
 const PATH: &[&str] = &[
@@ -19,7 +20,9 @@ const PATH: &[&str] = &[
 /// `$PATH` standing for what came before), else the usual directories.
 pub fn env_path(df: &Dockerfile, stages: &[Stage], idx: usize) -> Vec<String> {
     let chain = super::stage_chain(stages, idx);
-    let mut path: Vec<String> = PATH.iter().map(|d| d.to_string()).collect();
+    // a deque: `ENV PATH=/x:$PATH`, the usual form, adds at one end without
+    // copying what was there (a thousand of them stay linear)
+    let mut path: std::collections::VecDeque<String> = PATH.iter().map(|d| d.to_string()).collect();
     for &i in chain.iter().rev() {
         let st = &stages[i];
         for inst in &df.instructions[st.from + 1..st.end] {
@@ -31,6 +34,25 @@ pub fn env_path(df: &Dockerfile, stages: &[Stage], idx: usize) -> Vec<String> {
             };
             for kv in kvs.iter().filter(|kv| kv.key.value == "PATH") {
                 let value = kv.value.value.trim_matches(['"', '\'']);
+                let parts: Vec<&str> = value
+                    .split(':')
+                    .map(|p| p.trim_matches(['"', '\'']))
+                    .collect();
+                let is_path = |p: &str| matches!(p, "$PATH" | "${PATH}");
+                let plain = |p: &str| p.is_empty() || p.starts_with('/') && !p.contains('$');
+                // one `$PATH` among plain directories: add at the ends
+                if parts.iter().filter(|p| is_path(p)).count() == 1
+                    && parts.iter().all(|p| is_path(p) || plain(p))
+                {
+                    let at = parts.iter().position(|p| is_path(p)).unwrap_or(0);
+                    for p in parts[..at].iter().rev().filter(|p| !p.is_empty()) {
+                        path.push_front(p.to_string());
+                    }
+                    for p in parts[at + 1..].iter().filter(|p| !p.is_empty()) {
+                        path.push_back(p.to_string());
+                    }
+                    continue;
+                }
                 let mut next = Vec::new();
                 let mut unknown = false;
                 for part in value.split(':') {
@@ -47,12 +69,12 @@ pub fn env_path(df: &Dockerfile, stages: &[Stage], idx: usize) -> Vec<String> {
                     next.extend(path.iter().cloned());
                 }
                 if !next.is_empty() {
-                    path = next;
+                    path = next.into();
                 }
             }
         }
     }
-    path
+    path.into()
 }
 
 /// Normalise an absolute in-image path (`/a/./b/../c` → `/a/c`).
@@ -262,6 +284,7 @@ pub fn locate_program(
     program: &str,
 ) -> Option<Located> {
     let (copies, workdir) = copies(df, stages, idx);
+    let index = by_destination(&copies);
     let candidates: Vec<String> = if program.starts_with('/') {
         vec![normalize(program)]
     } else if program.contains('/') {
@@ -273,7 +296,7 @@ pub fn locate_program(
             .collect()
     };
     for image_path in candidates {
-        if let Some(found) = locate_in(&copies, ctx, &image_path) {
+        if let Some(found) = locate_in(&copies, &index, ctx, &image_path) {
             return Some(found);
         }
     }
@@ -308,16 +331,44 @@ pub fn locate_file(
 ) -> Option<Located> {
     let (copies, workdir) = copies(df, stages, idx);
     let image_path = join(&workdir, path);
-    locate_in(&copies, ctx, &image_path)
+    locate_in(&copies, &by_destination(&copies), ctx, &image_path)
 }
 
-fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located> {
+/// Copies by destination, in order.
+fn by_destination(copies: &[Copy]) -> HashMap<&str, Vec<usize>> {
+    let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in copies.iter().enumerate() {
+        index.entry(c.dest.as_str()).or_default().push(i);
+    }
+    index
+}
+
+fn locate_in(
+    copies: &[Copy],
+    index: &HashMap<&str, Vec<usize>>,
+    ctx: &Context,
+    image_path: &str,
+) -> Option<Located> {
     let found = |rel: String| Located {
         rel,
         image_path: image_path.to_string(),
         inline: None,
     };
-    for c in copies.iter().rev() {
+    // what a copy brings lands at its destination or below it: only the
+    // copies to the path or to a directory above it are looked at, the
+    // last first (a Dockerfile of many COPY lines and a long PATH stays
+    // linear)
+    let mut at: Vec<usize> = std::iter::successors(Some(image_path), |p| match p.rfind('/') {
+        Some(0) if *p != "/" => Some("/"),
+        Some(i) if i > 0 => Some(&p[..i]),
+        _ => None,
+    })
+    .filter_map(|p| index.get(p))
+    .flatten()
+    .copied()
+    .collect();
+    at.sort_unstable_by(|a, b| b.cmp(a));
+    for c in at.into_iter().map(|i| &copies[i]) {
         for (name, inline) in c.inline.iter().rev() {
             let target = if c.dest_is_dir {
                 join(&c.dest, name)
@@ -332,16 +383,7 @@ fn locate_in(copies: &[Copy], ctx: &Context, image_path: &str) -> Option<Located
                 });
             }
         }
-        // whatever a copy brings lands at its destination or below it: a
-        // copy elsewhere is passed over without looking at its sources
-        // (a Dockerfile of many COPY lines and a long PATH stays linear)
-        let dest = c.dest.as_str();
-        let reaches = dest == "/"
-            || image_path == dest
-            || image_path
-                .strip_prefix(dest)
-                .is_some_and(|r| r.starts_with('/'));
-        if ctx.dir.is_none() || !reaches {
+        if ctx.dir.is_none() {
             continue;
         }
         for src in c.sources.iter().rev() {
