@@ -200,10 +200,7 @@ pub fn services_for(
     let (path, text) = match explicit {
         Some(p) => (p.to_path_buf(), read_compose(p, None)?),
         None => {
-            let df_dir = match dockerfile.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-                _ => PathBuf::from("."),
-            };
+            let df_dir = crate::dirs::parent_dir(dockerfile);
             let mut dirs = vec![df_dir];
             if let Some(c) = context
                 && !same_dir(&dirs[0], c)
@@ -221,10 +218,7 @@ pub fn services_for(
         .canonicalize()
         .map_err(|e| format!("{}: {e}", dockerfile.display()))?;
     let all = parse_services(&path, &text)?;
-    let project_dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let project_dir = crate::dirs::parent_dir(&path);
     let services = all
         .into_iter()
         .filter(|s| {

@@ -21,6 +21,18 @@ type Listings = HashMap<PathBuf, (std::time::SystemTime, Listing)>;
 
 static LISTINGS: LazyLock<Mutex<Listings>> = LazyLock::new(Default::default);
 
+/// The directory of a path as given: `.` for a bare name.
+pub fn parent_dir(p: &Path) -> PathBuf {
+    p.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// The last segment of a `/`-separated path (`/usr/bin/node` -> `node`).
+pub fn basename(p: &str) -> &str {
+    p.rsplit('/').next().unwrap_or(p)
+}
+
 /// The working directory, asked once.
 static CWD: LazyLock<Option<PathBuf>> = LazyLock::new(|| std::env::current_dir().ok());
 

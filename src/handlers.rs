@@ -87,6 +87,7 @@ mod py;
 #[cfg(test)]
 mod tests;
 
+use crate::dirs::basename;
 use std::collections::{BTreeSet, HashSet, VecDeque};
 
 use crate::context::Context;
@@ -520,10 +521,6 @@ fn norm(p: &str) -> String {
 
 fn dir_of(p: &str) -> &str {
     p.rfind('/').map(|i| &p[..i]).unwrap_or("")
-}
-
-fn basename(p: &str) -> &str {
-    p.rsplit('/').next().unwrap_or(p)
 }
 
 /// The extension of the last path component, if any.

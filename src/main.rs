@@ -304,13 +304,7 @@ fn rules_url(code: &str) -> String {
     format!("dsig explain {code}")
 }
 
-/// The directory of a file as given (`.` for a bare name).
-fn dir_of(p: &Path) -> PathBuf {
-    p.parent()
-        .map(Path::to_path_buf)
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or_else(|| PathBuf::from("."))
-}
+use dsig::dirs::parent_dir as dir_of;
 
 /// A file's path relative to its repository root, with `/` separators; the
 /// path as given when it is in no repository.
@@ -718,15 +712,7 @@ fn ps(
         (files::read_stdin(), std::env::current_dir().ok())
     } else {
         let p = Path::new(&path);
-        (
-            files::read_dockerfile(p),
-            Some(
-                p.parent()
-                    .map(Path::to_path_buf)
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .unwrap_or_else(|| PathBuf::from(".")),
-            ),
-        )
+        (files::read_dockerfile(p), Some(dir_of(p)))
     };
     let text = match text {
         Ok(t) => t,

@@ -189,9 +189,7 @@ fn quote_word(s: &str) -> String {
     }
 }
 
-pub fn basename(p: &str) -> &str {
-    p.rsplit('/').next().unwrap_or(p)
-}
+pub use crate::dirs::basename;
 
 /// Where a heredoc script's text is in the Dockerfile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

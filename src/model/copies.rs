@@ -436,7 +436,7 @@ fn locate_in(
                 }
                 continue;
             }
-            let name = src_rel.rsplit('/').next().unwrap_or(src_rel);
+            let name = crate::dirs::basename(src_rel);
             let target = if c.dest_is_dir {
                 join(&c.dest, name)
             } else {

@@ -414,7 +414,7 @@ fn setting(inst: &Instruction, idx: usize, shell: &ShellInfo) -> Option<Setting>
 
 /// Which shell a `SHELL` argv runs.
 fn shell_kind_of_argv(argv: &[String], sh: ShellKind) -> ShellKind {
-    let prog = argv[0].rsplit('/').next().unwrap_or("");
+    let prog = crate::dirs::basename(&argv[0]);
     match prog {
         "sh" => sh,
         "bash" => ShellKind::Bash,

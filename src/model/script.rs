@@ -50,10 +50,10 @@ pub fn shebang(text: &str) -> Option<String> {
     let rest = first.strip_prefix("#!")?.trim();
     let mut parts = rest.split_whitespace();
     let prog = parts.next()?;
-    let name = prog.rsplit('/').next().unwrap_or(prog);
+    let name = crate::dirs::basename(prog);
     if name == "env" {
         let next = parts.find(|p| !p.starts_with('-'))?;
-        return Some(next.rsplit('/').next().unwrap_or(next).to_string());
+        return Some(crate::dirs::basename(next).to_string());
     }
     Some(name.to_string())
 }
