@@ -195,16 +195,14 @@ fn copies_into(cx: &RuleContext, dirs: &[&str]) -> bool {
                 // over a directory above the config's
                 let tree = sources.iter().any(|w| {
                     let v = w.value.trim_end_matches('/');
-                    w.value.ends_with('/')
-                        || v == "."
-                        || !v.rsplit('/').next().unwrap_or(v).contains('.')
+                    w.value.ends_with('/') || v == "." || !crate::dirs::basename(v).contains('.')
                 });
                 dirs.iter().any(|d| {
                     dest.starts_with(d)
                         || (tree && (dest.is_empty() || d.starts_with(&format!("{dest}/"))))
                         || sources.iter().any(|w| {
                             // `COPY s.conf /` puts /s.conf
-                            let name = w.value.rsplit('/').next().unwrap_or(&w.value);
+                            let name = crate::dirs::basename(&w.value);
                             format!("{dest}/{name}") == *d
                         })
                 })
