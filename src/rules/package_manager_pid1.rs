@@ -35,7 +35,6 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         return vec![];
     };
     let sh = launch.bin_sh;
-    let sh_name = sh.display();
     let pm_name = pm.name();
     // `corepack yarn start` runs yarn inside corepack
     let via = if hop
@@ -69,13 +68,125 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         .as_ref()
         .map(|r| r.app.clone())
         .unwrap_or_else(|| "the app".into());
-    let stop = launch.stop_signal();
+    let facts = Facts {
+        pm: *pm,
+        what,
+        position,
+        app,
+        sh,
+        script_run,
+        stop: launch.stop_signal(),
+        base_image: &launch.base_image,
+    };
+    let (severity, message) = judge(&facts);
+    // The span: the nearest Dockerfile origin at or before the hop.
+    let origin = chain.hops[..=i]
+        .iter()
+        .rev()
+        .map(|h| &h.origin)
+        .find(|o| matches!(o, Origin::Dockerfile { .. }))
+        .unwrap_or(&hop.origin);
+    let span = cx.span_of(origin);
+    let mut d = RULE.diag(severity, span, message);
+    d.set_label(format!(
+        "{pm_name} becomes the process that receives SIGTERM"
+    ));
+    let direct = direct(chain, i, *pm, script.is_some(), script_run, args);
+    let keyword = keyword_of(cx, origin);
+    help_and_fix(
+        &mut d,
+        direct,
+        script,
+        script_text,
+        keyword,
+        origin,
+        chain,
+        i,
+    );
+    vec![d]
+}
+
+/// The help, and the fix when the command is the Dockerfile's own.
+#[allow(clippy::too_many_arguments)]
+fn help_and_fix(
+    d: &mut Diagnostic,
+    direct: Option<Vec<String>>,
+    script: &Option<String>,
+    script_text: &Option<String>,
+    keyword: &str,
+    origin: &Origin,
+    chain: &crate::model::Chain,
+    i: usize,
+) {
+    let hop = &chain.hops[i];
+    match (&direct, script, script_text) {
+        (Some(argv), _, _) => {
+            let json = helpers::exec_form(argv);
+            d.set_help(match script {
+                Some(s) => format!(
+                    "run the app directly with the command of package.json scripts.{s}: `{keyword} {json}`"
+                ),
+                None => format!("run the app directly: `{keyword} {json}`"),
+            });
+            if let Origin::Dockerfile { span, .. } = origin
+                && hop.origin == *origin
+                && chain.hops[..i].iter().all(|h| h.origin != *origin)
+            {
+                d.set_fix(Fix {
+                    applicability: Applicability::Unsafe,
+                    edits: vec![Edit {
+                        span: *span,
+                        replacement: json,
+                        file: None,
+                    }],
+                });
+            }
+        }
+        (_, Some(s), Some(t)) => {
+            d.set_help(format!(
+                "run the app directly with the command of package.json scripts.{s} (`{t}`), in exec form with `exec` before the app if it needs a shell, e.g. `{keyword} [\"node\", \"server.js\"]`"
+            ));
+        }
+        (_, Some(s), None) => {
+            d.set_help(format!(
+                "run the app directly with the command of package.json scripts.{s}, e.g. `{keyword} [\"node\", \"server.js\"]`"
+            ));
+        }
+        _ => {
+            d.set_help(format!(
+                "install the tool in the image and run it directly, e.g. `{keyword} [\"node\", \"node_modules/.bin/<tool>\"]`"
+            ));
+        }
+    }
+}
+
+/// What the package manager hop is and does, for the message.
+struct Facts<'a> {
+    pm: PackageManager,
+    /// `npm start`, as written.
+    what: String,
+    /// `is PID 1` or `runs the app`.
+    position: &'static str,
+    app: String,
+    sh: ShellKind,
+    script_run: Option<&'a helpers::ShellRun>,
+    stop: &'a str,
+    base_image: &'a str,
+}
+
+/// The severity and the message, by the measured facts (11-14, 18-21).
+fn judge(f: &Facts) -> (Severity, String) {
+    let (pm, what, position, app, sh) = (&f.pm, &f.what, f.position, &f.app, f.sh);
+    let script_run = f.script_run;
+    let sh_name = sh.display();
+    let pm_name = pm.name();
+    let stop = f.stop;
     let other_signal = !matches!(
         stop.to_ascii_uppercase().trim_start_matches("SIG"),
         "TERM" | "INT" | "15" | "2"
     );
     let script_execs = script_run.as_ref().and_then(|r| r.execs);
-    let (severity, message) = match pm {
+    match pm {
         PackageManager::Yarn => (
             Severity::Error,
             format!(
@@ -135,28 +246,26 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             Severity::Warning,
             format!(
                 "{what} {position}: which shell /bin/sh is in {} is not known, so it is not known whether {app} receives SIGTERM; with dash (Debian, Ubuntu) {pm_name} lets it be SIGKILLed {GRACE}",
-                launch.base_image
+                f.base_image
             ),
         ),
-    };
-    // The span: the nearest Dockerfile origin at or before the hop.
-    let origin = chain.hops[..=i]
-        .iter()
-        .rev()
-        .map(|h| &h.origin)
-        .find(|o| matches!(o, Origin::Dockerfile { .. }))
-        .unwrap_or(&hop.origin);
-    let span = cx.span_of(origin);
-    let mut d = RULE.diag(severity, span, message);
-    d.set_label(format!(
-        "{pm_name} becomes the process that receives SIGTERM"
-    ));
-    // The replacement: the script's command, run directly, with the
-    // arguments the package manager passes on, and the program where the
-    // package manager finds it (a package's tool is in node_modules/.bin,
-    // which is not on PATH without it).
-    let direct = match script {
-        Some(_) => script_run.as_ref().and_then(|r| {
+    }
+}
+
+/// The command to run instead: the script's command run directly, with
+/// the arguments the package manager passes on, and the program where the
+/// package manager finds it (a package's tool is in node_modules/.bin,
+/// which is not on PATH without it).
+fn direct(
+    chain: &crate::model::Chain,
+    i: usize,
+    pm: PackageManager,
+    has_script: bool,
+    script_run: Option<&helpers::ShellRun>,
+    args: &[String],
+) -> Option<Vec<String>> {
+    match has_script {
+        true => script_run.and_then(|r| {
             if r.after.is_some() {
                 return None;
             }
@@ -167,8 +276,8 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         // `yarn node server.js`, `yarn exec tool`: the command it runs (not
         // npx's: npx may fetch the tool, which then is in no directory of
         // the image)
-        None if *pm == crate::model::chain::PackageManager::Npx => None,
-        None => chain
+        false if pm == PackageManager::Npx => None,
+        false => chain
             .hops
             .get(i + 1)
             .filter(|h| matches!(h.kind, HopKind::App { .. }))
@@ -182,48 +291,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             *p = format!("node_modules/.bin/{p}");
         }
         argv
-    });
-    let keyword = keyword_of(cx, origin);
-    match (&direct, script, script_text) {
-        (Some(argv), _, _) => {
-            let json = helpers::exec_form(argv);
-            d.set_help(match script {
-                Some(s) => format!(
-                    "run the app directly with the command of package.json scripts.{s}: `{keyword} {json}`"
-                ),
-                None => format!("run the app directly: `{keyword} {json}`"),
-            });
-            if let Origin::Dockerfile { span, .. } = origin
-                && hop.origin == *origin
-                && chain.hops[..i].iter().all(|h| h.origin != *origin)
-            {
-                d.set_fix(Fix {
-                    applicability: Applicability::Unsafe,
-                    edits: vec![Edit {
-                        span: *span,
-                        replacement: json,
-                        file: None,
-                    }],
-                });
-            }
-        }
-        (_, Some(s), Some(t)) => {
-            d.set_help(format!(
-                "run the app directly with the command of package.json scripts.{s} (`{t}`), in exec form with `exec` before the app if it needs a shell, e.g. `{keyword} [\"node\", \"server.js\"]`"
-            ));
-        }
-        (_, Some(s), None) => {
-            d.set_help(format!(
-                "run the app directly with the command of package.json scripts.{s}, e.g. `{keyword} [\"node\", \"server.js\"]`"
-            ));
-        }
-        _ => {
-            d.set_help(format!(
-                "install the tool in the image and run it directly, e.g. `{keyword} [\"node\", \"node_modules/.bin/<tool>\"]`"
-            ));
-        }
-    }
-    vec![d]
+    })
 }
 
 fn keyword_of(cx: &RuleContext, origin: &Origin) -> &'static str {
