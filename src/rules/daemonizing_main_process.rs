@@ -63,107 +63,118 @@ fn daemonizes(cx: &RuleContext, argv: &[String]) -> Option<(String, String)> {
                 "drop `--daemonize yes`".into(),
             ))
         }
-        "nginx" => {
-            let joined = args.join(" ");
-            if joined.contains("daemon off") {
-                return None;
-            }
-            let conf = args
-                .windows(2)
-                .find(|w| w[0] == "-c")
-                .map(|w| w[1].to_string())
-                .unwrap_or_else(|| "/etc/nginx/nginx.conf".into());
-            let help = "run `nginx -g 'daemon off;'`, or add `daemon off;` to the config";
-            // the config, when the build context holds it
-            if let Some((rel, text)) = config(cx, &conf) {
-                let off = text
-                    .lines()
-                    .map(|l| l.split('#').next().unwrap_or("").trim())
-                    .any(|l| l.starts_with("daemon") && l.contains("off"));
-                return (!off).then(|| {
-                    (
-                        format!(
-                            "nginx daemonizes: neither the command nor {rel} turns `daemon off`"
-                        ),
-                        help.into(),
-                    )
-                });
-            }
-            // nginx from the distribution's package, with its own config
-            // (Debian's daemonizes, fact 33)
-            if copies_into(cx, &["/etc/nginx"]) {
-                return None;
-            }
-            let how = installed(cx, &["nginx", "nginx-light", "nginx-full", "nginx-extras"])?;
-            Some((
-                format!(
-                    "nginx installed with {how} daemonizes unless `daemon off` is set, and neither the command nor a config in the build context sets it{}",
-                    measured(how)
-                ),
-                help.into(),
-            ))
-        }
-        p if p.starts_with("php-fpm") => {
-            if args.iter().any(|a| matches!(*a, "-F" | "--nodaemonize")) {
-                return None;
-            }
-            // the official php images configure `daemonize = no`; a
-            // distribution's package does not (Debian's, fact 31)
-            if copies_into(cx, &["/etc/php", "/usr/local/etc/php-fpm"]) {
-                return None;
-            }
-            let how = installed(cx, &["php-fpm", "php*-fpm"])?;
-            Some((
-                format!(
-                    "{p} installed with {how} daemonizes without `-F`{}",
-                    measured(how)
-                ),
-                format!("run `{p} -F` (stay in the foreground)"),
-            ))
-        }
-        "supervisord" => {
-            if args.iter().any(|a| matches!(*a, "-n" | "--nodaemon")) {
-                return None;
-            }
-            let conf = args
-                .windows(2)
-                .find(|w| w[0] == "-c" || w[0] == "--configuration")
-                .map(|w| w[1].to_string());
-            let visible = conf
-                .as_deref()
-                .into_iter()
-                .chain(["/etc/supervisor/supervisord.conf", "/etc/supervisord.conf"])
-                .find_map(|c| config(cx, c));
-            if let Some((rel, text)) = visible {
-                let nodaemon = text
-                    .lines()
-                    .map(|l| l.split([';', '#']).next().unwrap_or("").replace(' ', ""))
-                    .any(|l| l.eq_ignore_ascii_case("nodaemon=true"));
-                return (!nodaemon).then(|| {
-                    (
-                        format!("supervisord daemonizes: neither `-n` nor `nodaemon=true` in {rel} (fact 32)"),
-                        "run `supervisord -n`, or set `nodaemon=true` in its [supervisord] section".into(),
-                    )
-                });
-            }
-            let mut dirs = vec!["/etc/supervisor", "/etc/supervisord"];
-            if let Some(c) = conf.as_deref() {
-                dirs.push(c);
-            }
-            if copies_into(cx, &dirs) {
-                return None;
-            }
-            let how = installed(cx, &["supervisor"])?;
-            Some((
-                format!(
-                    "supervisord installed with {how} daemonizes without `-n` or `nodaemon=true`, and no config in the build context sets it{}",
-                    measured(how)
-                ),
-                "run `supervisord -n`, or set `nodaemon=true` in its [supervisord] section".into(),
-            ))
-        }
+        "nginx" => nginx(cx, &args),
+        p if p.starts_with("php-fpm") => php_fpm(cx, p, &args),
+        "supervisord" => supervisord(cx, &args),
         _ => None,
     }
+}
+
+/// nginx daemonizes unless the command or a visible config turns
+/// `daemon off` (the official image's config does; Debian's package's does
+/// not, fact 33).
+fn nginx(cx: &RuleContext, args: &[&str]) -> Option<(String, String)> {
+    let joined = args.join(" ");
+    if joined.contains("daemon off") {
+        return None;
+    }
+    let conf = args
+        .windows(2)
+        .find(|w| w[0] == "-c")
+        .map(|w| w[1].to_string())
+        .unwrap_or_else(|| "/etc/nginx/nginx.conf".into());
+    let help = "run `nginx -g 'daemon off;'`, or add `daemon off;` to the config";
+    // the config, when the build context holds it
+    if let Some((rel, text)) = config(cx, &conf) {
+        let off = text
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim())
+            .any(|l| l.starts_with("daemon") && l.contains("off"));
+        return (!off).then(|| {
+            (
+                format!("nginx daemonizes: neither the command nor {rel} turns `daemon off`"),
+                help.into(),
+            )
+        });
+    }
+    // nginx from the distribution's package, with its own config
+    // (Debian's daemonizes, fact 33)
+    if copies_into(cx, &["/etc/nginx"]) {
+        return None;
+    }
+    let how = installed(cx, &["nginx", "nginx-light", "nginx-full", "nginx-extras"])?;
+    Some((
+        format!(
+            "nginx installed with {how} daemonizes unless `daemon off` is set, and neither the command nor a config in the build context sets it{}",
+            measured(how)
+        ),
+        help.into(),
+    ))
+}
+
+/// php-fpm from a distribution's package daemonizes without `-F` (fact 31).
+fn php_fpm(cx: &RuleContext, p: &str, args: &[&str]) -> Option<(String, String)> {
+    if args.iter().any(|a| matches!(*a, "-F" | "--nodaemonize")) {
+        return None;
+    }
+    // the official php images configure `daemonize = no`; a
+    // distribution's package does not (Debian's, fact 31)
+    if copies_into(cx, &["/etc/php", "/usr/local/etc/php-fpm"]) {
+        return None;
+    }
+    let how = installed(cx, &["php-fpm", "php*-fpm"])?;
+    Some((
+        format!(
+            "{p} installed with {how} daemonizes without `-F`{}",
+            measured(how)
+        ),
+        format!("run `{p} -F` (stay in the foreground)"),
+    ))
+}
+
+/// supervisord daemonizes without `-n` or `nodaemon=true` (fact 32).
+fn supervisord(cx: &RuleContext, args: &[&str]) -> Option<(String, String)> {
+    if args.iter().any(|a| matches!(*a, "-n" | "--nodaemon")) {
+        return None;
+    }
+    let conf = args
+        .windows(2)
+        .find(|w| w[0] == "-c" || w[0] == "--configuration")
+        .map(|w| w[1].to_string());
+    let visible = conf
+        .as_deref()
+        .into_iter()
+        .chain(["/etc/supervisor/supervisord.conf", "/etc/supervisord.conf"])
+        .find_map(|c| config(cx, c));
+    if let Some((rel, text)) = visible {
+        let nodaemon = text
+            .lines()
+            .map(|l| l.split([';', '#']).next().unwrap_or("").replace(' ', ""))
+            .any(|l| l.eq_ignore_ascii_case("nodaemon=true"));
+        return (!nodaemon).then(|| {
+            (
+                format!(
+                    "supervisord daemonizes: neither `-n` nor `nodaemon=true` in {rel} (fact 32)"
+                ),
+                "run `supervisord -n`, or set `nodaemon=true` in its [supervisord] section".into(),
+            )
+        });
+    }
+    let mut dirs = vec!["/etc/supervisor", "/etc/supervisord"];
+    if let Some(c) = conf.as_deref() {
+        dirs.push(c);
+    }
+    if copies_into(cx, &dirs) {
+        return None;
+    }
+    let how = installed(cx, &["supervisor"])?;
+    Some((
+        format!(
+            "supervisord installed with {how} daemonizes without `-n` or `nodaemon=true`, and no config in the build context sets it{}",
+            measured(how)
+        ),
+        "run `supervisord -n`, or set `nodaemon=true` in its [supervisord] section".into(),
+    ))
 }
 
 /// A config file of the image, when the build context holds it.
