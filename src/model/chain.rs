@@ -66,15 +66,12 @@ pub enum HopKind {
     Shell {
         flavor: ShellKind,
         text: String,
-        /// Whether the shell replaces itself with the main command.
+        /// Whether the shell replaces itself with the main command (per the
+        /// measured shell; `run.execs` also decides for an unknown shell
+        /// where every measured one agrees).
         execs: Option<bool>,
-        /// The main command is followed by more commands.
-        more_after: bool,
-        /// Byte range of the main command inside `text`.
-        main_span: Option<(usize, usize)>,
-        /// The main command was written with `exec`.
-        explicit_exec: bool,
-        /// What the shell does with `text`, for the rules.
+        /// What the shell does with `text`: its main command, what follows
+        /// it, whether it was written with `exec`.
         run: Box<super::shell_run::ShellRun>,
     },
     Init {
@@ -463,21 +460,14 @@ impl<'a> Builder<'a> {
         let text = self.argv[text_idx].clone();
         let a = shell::analyze(&text);
         let main = a.main_command();
-        let explicit_exec = main.is_some_and(|m| m.exec);
-        let execs = if explicit_exec {
+        let run = Box::new(super::shell_run::shell_run(kind, &text));
+        let execs = if run.explicit_exec {
             Some(true)
         } else {
             flavor(kind).and_then(|f| shell::c_string_execs_last(f, &a))
         };
-        let more_after = main.is_some_and(|m| {
-            a.commands
-                .iter()
-                .any(|c| c.span.start > m.span.start && !is_wait(c))
-        });
-        let main_span = main.map(|m| (m.span.start, m.span.end));
         let next = main.and_then(simple_words);
-        let note = shell_note(kind, execs, explicit_exec, more_after);
-        let run = Box::new(super::shell_run::shell_run(kind, &text));
+        let note = shell_note(kind, execs, run.explicit_exec, run.after.is_some());
         let env: Vec<String> = main
             .map(|m| m.assignments.iter().map(|w| w.raw.clone()).collect())
             .unwrap_or_default();
@@ -488,9 +478,6 @@ impl<'a> Builder<'a> {
                 flavor: kind,
                 text,
                 execs,
-                more_after,
-                main_span,
-                explicit_exec,
                 run,
             },
             Some(note),
@@ -991,10 +978,6 @@ fn sudo_command(args: &[String]) -> Vec<String> {
         i += 1;
     }
     args[i.min(args.len())..].to_vec()
-}
-
-fn is_wait(c: &shell::Command) -> bool {
-    c.words.first().and_then(|w| w.value.as_deref()) == Some("wait")
 }
 
 /// `sh -c TEXT`, `bash -ec TEXT`, `/bin/sh -c TEXT`, `busybox sh -c TEXT`.
