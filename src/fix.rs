@@ -189,6 +189,130 @@ pub fn fix_source(src: &str, opts: &LintOptions, unsafe_fixes: bool) -> Result<F
     })
 }
 
+/// What `--fix` and `--diff` do with a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Show the fixes as a unified diff; write nothing.
+    Diff,
+    /// Write the fixes to the files.
+    Write,
+}
+
+/// One file after `--fix` or `--diff`.
+pub struct FileFix {
+    /// The file's text now (fixed when written, as read for a diff).
+    pub text: String,
+    /// The file linted again when fixes were written.
+    pub linted: Option<crate::lint::Linted>,
+    /// `--diff`: each changed file's shown path and unified diff.
+    pub diff: Option<Vec<(String, String)>>,
+    /// How many fixes were written, or why none could be.
+    pub fixed: Option<Result<usize, String>>,
+}
+
+/// `--fix` or `--diff` on one file read as `text` and shown as `name`
+/// (`path` is `None` for standard input). A fixed entrypoint script can
+/// make new fixes of the Dockerfile possible (an init once the app is PID
+/// 1): a few passes until no other file changes, so that a second `--fix`
+/// changes nothing. `Err` is a file that could not be written or linted.
+pub fn fix_file(
+    name: &str,
+    path: Option<&Path>,
+    text: String,
+    opts: &LintOptions,
+    mode: Mode,
+    unsafe_fixes: bool,
+) -> Result<FileFix, crate::report::FileError> {
+    let mut out = FileFix {
+        text,
+        linted: None,
+        diff: None,
+        fixed: None,
+    };
+    let mut total = 0;
+    for _pass in 0..3 {
+        let f = match fix_source(&out.text, opts, unsafe_fixes) {
+            Err(why) => {
+                out.fixed = Some(Err(why));
+                break;
+            }
+            Ok(f) if f.text == out.text && f.external.is_empty() => {
+                out.fixed = Some(Ok(total));
+                break;
+            }
+            Ok(f) => f,
+        };
+        // the script half of a fix cannot be made: none of it is
+        let others = match external_changes(&f.external) {
+            Ok(o) => o,
+            Err(why) => {
+                out.fixed = Some(Err(why));
+                break;
+            }
+        };
+        if mode == Mode::Diff {
+            out.diff = Some(diffs(name, &out.text, &f.text, &others));
+            break;
+        }
+        write_pass(name, path, &out.text, &f.text, &others)?;
+        total += f.applied.len();
+        out.fixed = Some(Ok(total));
+        out.text = f.text;
+        out.linted =
+            Some(
+                lint_source(&out.text, opts).map_err(|message| crate::report::FileError {
+                    path: name.to_string(),
+                    message,
+                })?,
+            );
+        if others.is_empty() {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// The unified diffs of one pass: the file's, then the other files'.
+fn diffs(name: &str, old: &str, new: &str, others: &[Change]) -> Vec<(String, String)> {
+    let mut d = Vec::new();
+    if new != old {
+        d.push((name.to_string(), unified_diff(name, old, new)));
+    }
+    for c in others {
+        let shown = c.path.display().to_string();
+        d.push((shown.clone(), unified_diff(&shown, &c.old, &c.new)));
+    }
+    d
+}
+
+/// Write one pass's changes: the file's and the other files', all or none.
+fn write_pass(
+    name: &str,
+    path: Option<&Path>,
+    old: &str,
+    new: &str,
+    others: &[Change],
+) -> Result<(), crate::report::FileError> {
+    let fail = |(path, message)| crate::report::FileError { path, message };
+    let Some(path) = path else {
+        return Err(fail((
+            name.to_string(),
+            "cannot fix standard input in place; use --diff".into(),
+        )));
+    };
+    let mut changes = Vec::new();
+    if new != old {
+        changes.push(Change {
+            path: path.to_path_buf(),
+            display: name.to_string(),
+            old: old.to_string(),
+            new: new.to_string(),
+        });
+    }
+    changes.extend(others.iter().cloned());
+    write_all(&changes).map_err(fail)
+}
+
 /// The new contents of the other files the edits apply to: each file is read
 /// again (at most 1 MiB), every edit's expected text must still be there,
 /// and the edits are applied from the end.

@@ -1,0 +1,144 @@
+//! The command line's arguments, and the settings they make together with
+//! `.dsig.yaml` (in [`settings`]).
+
+pub mod settings;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use dsig::config::FailLevel;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "dsig",
+    version,
+    about = "Will this container stop cleanly? A Dockerfile linter for signals, PID 1 and shutdown."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For a terminal (the default).
+    Tty,
+    /// dsig's own JSON.
+    Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality.
+    Gitlab,
+    /// Checkstyle XML.
+    Checkstyle,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// Where the configuration comes from.
+#[derive(Args)]
+pub struct ConfigArgs {
+    /// Use this configuration file for every input (default: the nearest
+    /// .dsig.yaml between each file's directory and the repository root).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Use no configuration file.
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Lint Dockerfiles (files, directories, or - for stdin; default ./Dockerfile).
+    Lint(LintRequest),
+    /// Print the predicted process tree at `docker run`.
+    Ps(PsRequest),
+    /// List the rules.
+    Rules {
+        #[arg(long, value_enum, default_value = "text")]
+        format: ListFormat,
+    },
+    /// Print a rule's page.
+    Explain { code: String },
+    /// Print a shell completion script (e.g. `dsig completions bash > /etc/bash_completion.d/dsig`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `dsig man > dsig.1`.
+    Man,
+}
+
+/// Everything `dsig lint` was asked.
+#[derive(clap::Args)]
+pub struct LintRequest {
+    pub paths: Vec<String>,
+    /// Judge this build stage instead of the last one.
+    #[arg(long)]
+    pub target: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, env = "DSIG_FORMAT")]
+    pub format: Option<Format>,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this level exists [default: warning, or the
+    /// configuration's fail-level].
+    #[arg(long, value_enum, env = "DSIG_FAIL_LEVEL")]
+    pub fail_level: Option<FailLevel>,
+    /// The build context (default: each Dockerfile's directory).
+    #[arg(long)]
+    pub context: Option<PathBuf>,
+    /// A compose file whose services build the Dockerfile (default:
+    /// compose.yaml, compose.yml, docker-compose.yml or
+    /// docker-compose.yaml beside it).
+    #[arg(long)]
+    pub compose: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: Color,
+    /// Report `# dsig ignore=` comments that suppressed nothing (DSIG900).
+    #[arg(long)]
+    pub warn_unused_ignores: bool,
+    /// Apply the safe fixes to the files (atomically; files with syntax
+    /// errors are left alone), then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix or --diff, also apply the unsafe fixes.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff and write nothing (exit 1 when
+    /// there is a change).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Everything `dsig ps` was asked.
+#[derive(Args)]
+pub struct PsRequest {
+    pub path: Option<String>,
+    #[arg(long)]
+    pub target: Option<String>,
+    #[arg(long)]
+    pub context: Option<PathBuf>,
+    #[arg(long)]
+    pub compose: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
