@@ -11,6 +11,7 @@ pub mod context;
 pub mod diagnostic;
 pub mod dirs;
 pub mod docs;
+pub mod edit;
 pub mod error;
 pub mod files;
 pub mod fix;

@@ -59,6 +59,26 @@ impl model::chain::Locate for ContextFiles<'_> {
     }
 }
 
+impl crate::prove::Relint for LintOptions {
+    fn overlay(&self) -> &std::collections::HashMap<PathBuf, String> {
+        &self.overlay
+    }
+    fn relint(
+        &self,
+        text: &str,
+        overlay: std::collections::HashMap<PathBuf, String>,
+    ) -> Result<crate::prove::Relinted, String> {
+        let mut again = self.clone();
+        again.unchecked_fixes = true;
+        again.overlay = std::sync::Arc::new(overlay);
+        let l = lint_source(text, &again)?;
+        Ok(crate::prove::Relinted {
+            diagnostics: l.diagnostics,
+            chain: l.chain,
+        })
+    }
+}
+
 /// Lint Dockerfile text. `Err` only when `--target` names no stage.
 pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
     let df = parse::parse(src);

@@ -18,11 +18,9 @@
 //! [`CHECK_BUDGET`] bytes are linted again; the others are dropped.
 
 use crate::diagnostic::{Diagnostic, Edit, RuleCode, Severity};
-use crate::lint::{LintOptions, lint_source};
 use crate::model::chain::{Chain, HopKind, basename};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 /// Most fixes checked in one file (each check lints the file again).
 pub const MAX_CHECKED: usize = 32;
@@ -36,17 +34,7 @@ pub const CHECK_BUDGET: usize = 512 * 1024;
 /// the command that was meant. Conditions 1 and 2 still apply.
 const CHANGES_THE_APP: &[RuleCode] = &[RuleCode::Dsig003];
 
-/// Programs found on PATH whether or not a package manager runs them.
-const SYSTEM_PROGRAMS: &[&str] = &[
-    "node", "nodejs", "npm", "npx", "yarn", "pnpm", "corepack", "sh", "bash", "dash", "ash", "env",
-    "python", "python3", "java", "ruby", "perl", "php", "deno", "bun", "exec",
-];
-
-/// Whether a program name is found on PATH whatever runs it (not only in a
-/// package manager's `node_modules/.bin`).
-pub fn on_path(program: &str) -> bool {
-    SYSTEM_PROGRAMS.contains(&basename(program))
-}
+pub use crate::model::copies::on_path;
 
 /// Where the app's program is looked up.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +87,7 @@ pub fn app_of(chain: &Chain) -> Option<App> {
         .hops
         .iter()
         .any(|h| matches!(h.kind, HopKind::PackageManager { .. }));
-    let lookup = if after_pm && !prog.contains('/') && !SYSTEM_PROGRAMS.contains(&basename(prog)) {
+    let lookup = if after_pm && !prog.contains('/') && !on_path(prog) {
         Lookup::PackageBin
     } else {
         Lookup::Path
@@ -133,11 +121,26 @@ fn tally(d: &[Diagnostic]) -> (HashMap<RuleCode, usize>, HashMap<RuleCode, usize
     (all, errors)
 }
 
-/// Check every fix of `diagnostics` (found in `src` with `opts`, whose
-/// chain is `chain`); drop those that fail, saying why in their help.
+/// What a fixed text lints to: its findings and its chain.
+pub struct Relinted {
+    pub diagnostics: Vec<Diagnostic>,
+    pub chain: Option<Chain>,
+}
+
+/// How a fixed text is linted again: the lint that found the fixes, with
+/// the other files' texts read through `overlay` and no fixes checked.
+pub trait Relint {
+    /// The overlay the first lint read other files through.
+    fn overlay(&self) -> &HashMap<PathBuf, String>;
+    fn relint(&self, text: &str, overlay: HashMap<PathBuf, String>) -> Result<Relinted, String>;
+}
+
+/// Check every fix of `diagnostics` (found in `src`, whose chain is
+/// `chain`, linted again with `opts`); drop those that fail, saying why in
+/// their help.
 pub fn check(
     src: &str,
-    opts: &LintOptions,
+    opts: &dyn Relint,
     launch: Option<&crate::model::Launch>,
     chain: Option<&Chain>,
     diagnostics: &mut [Diagnostic],
@@ -213,7 +216,7 @@ pub fn check(
 #[allow(clippy::too_many_arguments)]
 fn refusal(
     src: &str,
-    opts: &LintOptions,
+    opts: &dyn Relint,
     fix: &crate::diagnostic::Fix,
     code: RuleCode,
     before_app: &Option<App>,
@@ -225,11 +228,11 @@ fn refusal(
 ) -> Option<String> {
     // the edits exactly as `--fix` would apply them
     let own: Vec<&Edit> = fix.edits.iter().filter(|e| e.file.is_none()).collect();
-    let Some(text) = crate::fix::apply_edits(src, &own, crate::fix::uses_crlf(src)) else {
+    let Some(text) = crate::edit::apply_edits(src, &own, crate::edit::uses_crlf(src)) else {
         return Some("its edits overlap".into());
     };
     // another file's edits, through the overlay
-    let mut overlay: HashMap<PathBuf, String> = (*opts.overlay).clone();
+    let mut overlay: HashMap<PathBuf, String> = opts.overlay().clone();
     let mut by_file: HashMap<PathBuf, Vec<&Edit>> = HashMap::new();
     for e in fix.edits.iter() {
         if let Some(f) = &e.file {
@@ -245,15 +248,12 @@ fn refusal(
                 Err(e) => return Some(format!("{} cannot be read: {e}", path.display())),
             },
         };
-        let Some(new) = crate::fix::apply_to_other(&current, &edits) else {
+        let Some(new) = crate::edit::apply_to_other(&current, &edits) else {
             return Some("the script changed since it was read".into());
         };
         overlay.insert(path, new);
     }
-    let mut again = opts.clone();
-    again.unchecked_fixes = true;
-    again.overlay = Arc::new(overlay);
-    let linted = match lint_source(&text, &again) {
+    let linted = match opts.relint(&text, overlay) {
         Ok(l) => l,
         Err(e) => return Some(format!("the fixed file cannot be linted: {e}")),
     };
@@ -306,6 +306,7 @@ fn refusal(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lint::{LintOptions, lint_source};
 
     fn app(src: &str) -> App {
         let l = lint_source(src, &LintOptions::default()).unwrap();

@@ -156,3 +156,84 @@ fn rules_do_not_import_suppression() {
         );
     }
 }
+
+/// Every library source file under `src/` (the command line's `cli/` and
+/// `commands/` are the binary's), with the top-level module it belongs to.
+fn library_files() -> Vec<(String, String)> {
+    fn walk(dir: &Path, top: Option<&str>, out: &mut Vec<(String, String)>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if p.is_dir() {
+                if top.is_none() && matches!(name.as_str(), "cli" | "commands") {
+                    continue;
+                }
+                walk(&p, Some(top.unwrap_or(&name)), out);
+            } else if name.ends_with(".rs") && !name.starts_with("tests") && name != "tester.rs" {
+                let module = match top {
+                    Some(t) => t.to_string(),
+                    None => name.trim_end_matches(".rs").to_string(),
+                };
+                if matches!(module.as_str(), "lib" | "main") {
+                    continue;
+                }
+                out.push((module, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        None,
+        &mut out,
+    );
+    out
+}
+
+/// The modules of the library form no cycle: data flows one way, and no
+/// two modules import each other, directly or through others.
+#[test]
+fn no_module_cycle() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut uses: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (module, text) in library_files() {
+        let code = code(&text);
+        let entry = uses.entry(module.clone()).or_default();
+        for (i, _) in code.match_indices("crate::") {
+            let name: String = code[i + 7..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && name != module {
+                entry.insert(name);
+            }
+        }
+    }
+    assert!(uses.len() > 15, "{:?}", uses.keys());
+    // a depth-first search that reports the first cycle it meets
+    fn visit(
+        m: &str,
+        uses: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) {
+        if let Some(at) = path.iter().position(|p| p == m) {
+            panic!(
+                "modules import each other: {}",
+                path[at..].join(" -> ") + " -> " + m
+            );
+        }
+        if !done.insert(m.to_string()) {
+            return;
+        }
+        path.push(m.to_string());
+        for n in uses.get(m).into_iter().flatten() {
+            visit(n, uses, path, done);
+        }
+        path.pop();
+    }
+    let mut done = BTreeSet::new();
+    for m in uses.keys() {
+        visit(m, &uses, &mut Vec::new(), &mut done);
+    }
+}

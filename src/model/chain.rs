@@ -6,7 +6,7 @@ use super::base_images::ShellKind;
 use super::{Launch, Origin};
 use crate::context::Context;
 use crate::diagnostic::Span;
-use crate::shell::{self, CommandKind, ShellFlavor};
+use crate::shell::{self, CommandKind};
 
 /// How a hop relates to the one before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -186,6 +186,7 @@ fn quote_word(s: &str) -> String {
     }
 }
 
+use super::shell_run::flavor;
 pub use crate::dirs::basename;
 
 /// Where a heredoc script's text is in the Dockerfile.
@@ -239,16 +240,6 @@ impl Chain {
         self.hops[..i.min(self.hops.len())]
             .iter()
             .find(|h| matches!(h.kind, HopKind::Init { .. }))
-    }
-}
-
-/// The measured shell behind a shell kind, if dsig knows how it execs.
-pub fn flavor(kind: ShellKind) -> Option<ShellFlavor> {
-    match kind {
-        ShellKind::Dash => Some(ShellFlavor::Dash),
-        ShellKind::Busybox => Some(ShellFlavor::Busybox),
-        ShellKind::Bash => Some(ShellFlavor::Bash),
-        _ => None,
     }
 }
 

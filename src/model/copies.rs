@@ -450,6 +450,18 @@ fn locate_in(
     None
 }
 
+/// Programs found on PATH whether or not a package manager runs them.
+const SYSTEM_PROGRAMS: &[&str] = &[
+    "node", "nodejs", "npm", "npx", "yarn", "pnpm", "corepack", "sh", "bash", "dash", "ash", "env",
+    "python", "python3", "java", "ruby", "perl", "php", "deno", "bun", "exec",
+];
+
+/// Whether a program name is found on PATH whatever runs it (not only in a
+/// package manager's `node_modules/.bin`).
+pub fn on_path(program: &str) -> bool {
+    SYSTEM_PROGRAMS.contains(&crate::dirs::basename(program))
+}
+
 #[cfg(test)]
 mod tests {
 

@@ -3,7 +3,7 @@
 //! model, and read by the rules.
 
 use super::base_images::ShellKind;
-use super::chain::{basename, flavor};
+use crate::dirs::basename;
 use crate::shell::{self, CommandKind, ShellFlavor};
 
 /// What a shell does with a `-c` string, per the measured facts.
@@ -118,5 +118,15 @@ pub fn shell_run(kind: ShellKind, text: &str) -> ShellRun {
             .filter(|m| matches!(m.kind, CommandKind::Pipeline))
             .and_then(|_| shell::plain_argv(text.split('|').next().unwrap_or(text).trim()))
             .filter(|a| !a.is_empty()),
+    }
+}
+
+/// The measured shell behind a shell kind, if dsig knows how it execs.
+pub fn flavor(kind: ShellKind) -> Option<ShellFlavor> {
+    match kind {
+        ShellKind::Dash => Some(ShellFlavor::Dash),
+        ShellKind::Busybox => Some(ShellFlavor::Busybox),
+        ShellKind::Bash => Some(ShellFlavor::Bash),
+        _ => None,
     }
 }
