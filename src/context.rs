@@ -64,8 +64,11 @@ impl Context {
         let mut kinds = self.seen.kinds.lock().unwrap_or_else(|e| e.into_inner());
         *kinds.entry(rel.to_path_buf()).or_insert_with(|| {
             let path = dir.join(rel);
-            if !crate::dirs::may_exist(&path) {
-                return None;
+            match crate::dirs::lookup(&path) {
+                crate::dirs::Lookup::Missing => return None,
+                crate::dirs::Lookup::Is(crate::dirs::Kind::File) => return Some(true),
+                crate::dirs::Lookup::Is(crate::dirs::Kind::Dir) => return Some(false),
+                _ => {}
             }
             let m = std::fs::metadata(path).ok()?;
             if m.is_file() {
@@ -93,7 +96,7 @@ impl Context {
         let dir = self.dir.as_ref()?;
         self.seen
             .root
-            .get_or_init(|| dir.canonicalize().ok())
+            .get_or_init(|| crate::dirs::real_path(dir).ok())
             .as_deref()
     }
 

@@ -5,7 +5,7 @@
 //! the same (one `stat`), so a file created since is seen; a one-shot run
 //! over a tree that does not change ([`trust_listings`]) skips that `stat`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -14,10 +14,21 @@ use std::sync::{Arc, LazyLock, Mutex};
 /// one by one instead.
 const MAX_ENTRIES: usize = 10_000;
 
-type Listing = Option<Arc<HashSet<OsString>>>;
+/// What a directory entry is, as the listing says (a link is not followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    Link,
+    /// A FIFO, socket or device.
+    Other,
+}
 
-/// Listings by directory, with the modification time they were read at.
-type Listings = HashMap<PathBuf, (std::time::SystemTime, Listing)>;
+type Listing = Option<Arc<HashMap<OsString, Kind>>>;
+
+/// Listings by directory, with the modification time they were read at
+/// (`None` when the run trusts its listings and did not ask).
+type Listings = HashMap<PathBuf, (Option<std::time::SystemTime>, Listing)>;
 
 static LISTINGS: LazyLock<Mutex<Listings>> = LazyLock::new(Default::default);
 
@@ -67,30 +78,28 @@ pub fn trust_listings() {
     TRUST.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
-/// The names in `dir`; `None` when it cannot be listed (or is too large).
+/// The entries of `dir`, with their kinds; `None` when it cannot be listed
+/// (or is too large).
 fn listing(dir: &Path) -> Listing {
     let key = absolute(dir);
-    if TRUST.load(std::sync::atomic::Ordering::Relaxed)
-        && let Some((_, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
-    {
+    let trusted = TRUST.load(std::sync::atomic::Ordering::Relaxed);
+    if trusted && let Some((_, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return l.clone();
     }
-    let mtime = std::fs::metadata(&key).and_then(|m| m.modified()).ok()?;
+    // a run that trusts its listings never asks for the time
+    let mtime = if trusted {
+        None
+    } else {
+        Some(std::fs::metadata(&key).and_then(|m| m.modified()).ok()?)
+    };
     if let Some((at, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
         && *at == mtime
     {
         return l.clone();
     }
-    let names: Listing = std::fs::read_dir(&key).ok().and_then(|rd| {
-        let mut names = HashSet::new();
-        for e in rd {
-            names.insert(e.ok()?.file_name());
-            if names.len() > MAX_ENTRIES {
-                return None;
-            }
-        }
-        Some(Arc::new(names))
-    });
+    let names: Listing = read_entries(&key, MAX_ENTRIES)
+        .ok()
+        .map(|v| Arc::new(v.into_iter().collect()));
     LISTINGS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -98,10 +107,46 @@ fn listing(dir: &Path) -> Listing {
     names
 }
 
+/// The entries of `dir` with their kinds, from the directory itself (no
+/// `stat` of each entry where the file system says what it is); an error
+/// when there are more than `max`.
+fn read_entries(dir: &Path, max: usize) -> std::io::Result<Vec<(OsString, Kind)>> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir)? {
+        let e = e?;
+        let t = e.file_type()?;
+        let kind = if t.is_symlink() {
+            Kind::Link
+        } else if t.is_dir() {
+            Kind::Dir
+        } else if t.is_file() {
+            Kind::File
+        } else {
+            Kind::Other
+        };
+        out.push((e.file_name(), kind));
+        if out.len() > max {
+            return Err(std::io::Error::other("too many entries"));
+        }
+    }
+    Ok(out)
+}
+
+/// Every entry of `dir` with its kind, sorted by name, for a walk of the
+/// tree; a small directory's listing is kept for the run's other lookups.
+pub fn entries(dir: &Path) -> std::io::Result<Vec<(OsString, Kind)>> {
+    let mut all = match listing(dir) {
+        Some(l) => l.iter().map(|(n, k)| (n.clone(), *k)).collect(),
+        None => read_entries(dir, usize::MAX)?,
+    };
+    all.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(all)
+}
+
 /// Whether `dir` has an entry `name` (any entry, a dangling link too).
 pub fn has(dir: &Path, name: &str) -> bool {
     match listing(dir) {
-        Some(names) => names.contains(std::ffi::OsStr::new(name)),
+        Some(names) => names.contains_key(std::ffi::OsStr::new(name)),
         None => dir.join(name).symlink_metadata().is_ok(),
     }
 }
@@ -109,13 +154,63 @@ pub fn has(dir: &Path, name: &str) -> bool {
 /// Whether the entry of `path` may exist: `false` only when its directory
 /// was listed and does not hold the name (then no `stat` is needed).
 pub fn may_exist(path: &Path) -> bool {
+    !matches!(lookup(path), Lookup::Missing)
+}
+
+/// What a listing says of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup {
+    /// Its directory was listed, without it.
+    Missing,
+    /// Its directory was listed: it is there, of this kind.
+    Is(Kind),
+    /// Its directory could not be listed: ask the file itself.
+    Unknown,
+}
+
+/// What the listing of `path`'s directory says of it.
+pub fn lookup(path: &Path) -> Lookup {
     match (path.parent(), path.file_name()) {
-        (Some(dir), Some(name)) => match listing(dir) {
-            Some(names) => names.contains(name),
-            None => true,
+        (Some(dir), Some(name)) => match listing(if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        }) {
+            Some(names) => names.get(name).map_or(Lookup::Missing, |k| Lookup::Is(*k)),
+            None => Lookup::Unknown,
         },
-        _ => true,
+        _ => Lookup::Unknown,
     }
+}
+
+/// `path`'s real path. When the listings show that no component of its
+/// absolute path is a symbolic link, that path is it, with no system call;
+/// otherwise the system resolves it (`canonicalize`).
+pub fn real_path(path: &Path) -> std::io::Result<PathBuf> {
+    let abs = absolute(path);
+    let plain = abs
+        .components()
+        .all(|c| !matches!(c, std::path::Component::ParentDir));
+    if plain {
+        let mut cur = PathBuf::new();
+        let mut ok = true;
+        for c in abs.components() {
+            cur.push(c);
+            if matches!(c, std::path::Component::Normal(_)) {
+                match lookup(&cur) {
+                    Lookup::Is(Kind::File | Kind::Dir | Kind::Other) => {}
+                    _ => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+        }
+        if ok {
+            return Ok(abs);
+        }
+    }
+    path.canonicalize()
 }
 
 #[cfg(test)]

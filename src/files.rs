@@ -1,6 +1,9 @@
 //! Finding Dockerfiles and reading them safely: every problem is a one-line
 //! message naming the file, never a panic.
 
+use crate::dirs::Kind;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -59,67 +62,146 @@ pub fn discover(paths: &[String]) -> Vec<Input> {
     out
 }
 
-/// The Dockerfiles under `dir`, and an error for each directory (or entry)
-/// that could not be read: a tree is never skipped in silence.
+/// The ignore files of one directory: `.ignore`, `.gitignore`, and the
+/// repository's `info/exclude` when the directory holds `.git`.
+#[derive(Default)]
+struct IgnoreFiles {
+    ignore: Option<Gitignore>,
+    git: Option<Gitignore>,
+    exclude: Option<Gitignore>,
+}
+
+/// A matcher of the ignore file `file` whose patterns are relative to
+/// `dir`; `None` when it has none (a pattern that cannot be parsed is left
+/// out: it is no reason to skip the tree or fail the run).
+fn matcher(dir: &Path, file: &Path) -> Option<Gitignore> {
+    let mut b = GitignoreBuilder::new(dir);
+    let _ = b.add(file);
+    b.build().ok().filter(|g| !g.is_empty())
+}
+
+/// Where a `.git` entry keeps `info/exclude`: the directory itself, or for
+/// a work tree (`.git` is a file saying `gitdir: ...`) its common directory.
+fn git_common_dir(dir: &Path, kind: Kind) -> Option<PathBuf> {
+    let dot_git = dir.join(".git");
+    if kind == Kind::Dir {
+        return Some(dot_git);
+    }
+    let text = crate::read::text(&dot_git, 64 * 1024).ok()?;
+    let gitdir = dir.join(text.strip_prefix("gitdir:")?.trim());
+    match crate::read::text(&gitdir.join("commondir"), 64 * 1024) {
+        Ok(common) => Some(gitdir.join(common.trim())),
+        Err(_) => Some(gitdir),
+    }
+}
+
+impl IgnoreFiles {
+    /// The ignore files of `dir` (absolute), found in its listing.
+    fn of(dir: &Path, entries: &[(OsString, Kind)]) -> IgnoreFiles {
+        let mut out = IgnoreFiles::default();
+        for (name, kind) in entries {
+            match name.to_str() {
+                Some(".ignore") => out.ignore = matcher(dir, &dir.join(".ignore")),
+                Some(".gitignore") => out.git = matcher(dir, &dir.join(".gitignore")),
+                Some(".git") => {
+                    out.exclude = git_common_dir(dir, *kind)
+                        .map(|c| c.join("info").join("exclude"))
+                        .filter(|p| crate::dirs::may_exist(p))
+                        .and_then(|p| matcher(dir, &p));
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// The user's global git excludes (`core.excludesFile`), read once.
+static GLOBAL: std::sync::LazyLock<Gitignore> = std::sync::LazyLock::new(|| Gitignore::global().0);
+
+/// Whether `path` (absolute) is ignored by the ignore files of its
+/// directories (`stack`, outermost first): `.ignore` files before
+/// `.gitignore` files before `info/exclude` before the global excludes, and
+/// among files of one kind the deepest that says anything.
+fn is_ignored(stack: &[IgnoreFiles], path: &Path, is_dir: bool) -> bool {
+    let first = |pick: fn(&IgnoreFiles) -> Option<&Gitignore>| {
+        stack
+            .iter()
+            .rev()
+            .filter_map(pick)
+            .map(|g| g.matched(path, is_dir))
+            .find(|m| !m.is_none())
+    };
+    let m = first(|f| f.ignore.as_ref())
+        .or_else(|| first(|f| f.git.as_ref()))
+        .or_else(|| first(|f| f.exclude.as_ref()))
+        .unwrap_or_else(|| GLOBAL.matched(path, is_dir));
+    m.is_ignore()
+}
+
+/// The ignore files of the directories above `root` (absolute), outermost
+/// first: they apply inside it too.
+fn parents_ignore_files(root: &Path) -> Vec<IgnoreFiles> {
+    let mut dirs: Vec<&Path> = root.ancestors().skip(1).collect();
+    dirs.reverse();
+    dirs.into_iter()
+        .map(|d| IgnoreFiles::of(d, &crate::dirs::entries(d).unwrap_or_default()))
+        .collect()
+}
+
+/// The Dockerfiles under `dir`, and an error for each directory that could
+/// not be read: a tree is never skipped in silence. `.gitignore`, `.ignore`
+/// and `info/exclude` files are respected (in the tree and above it);
+/// `.git`, `node_modules` and `target` are not searched, and links are not
+/// followed.
 fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Input>) {
+    let abs = crate::dirs::absolute(dir);
+    let mut stack = parents_ignore_files(&abs);
     let mut found = Vec::new();
     let mut errors = Vec::new();
-    let walker = ignore::WalkBuilder::new(dir)
-        .hidden(false)
-        .require_git(false)
-        .follow_links(false)
-        .filter_entry(|e| {
-            let n = e.file_name().to_string_lossy();
-            !(e.depth() > 0
-                && e.file_type().is_some_and(|t| t.is_dir())
-                && matches!(n.as_ref(), ".git" | "node_modules" | "target"))
-        })
-        .build();
-    for entry in walker {
-        match entry {
-            Ok(e) => {
-                if e.file_type().is_some_and(|t| t.is_file())
-                    && is_dockerfile_name(&e.file_name().to_string_lossy())
-                {
-                    found.push(e.into_path());
-                }
-            }
-            Err(e) => errors.extend(walk_error(dir, &e)),
-        }
-    }
+    walk_dir(dir, &abs, &mut stack, &mut found, &mut errors);
     found.sort();
     (found, errors)
 }
 
-/// A directory or entry the walk could not read, as an input error naming
-/// it. `None` for what is not about reading: a pattern of a `.gitignore` the
-/// `ignore` crate cannot parse leaves files to lint, which is no reason to
-/// fail the run.
-fn walk_error(dir: &Path, e: &ignore::Error) -> Option<Input> {
-    let mut path = None;
-    let mut cur = e;
-    // the error wraps its path and its cause in layers
-    let cause = loop {
-        match cur {
-            ignore::Error::WithPath { path: p, err } => {
-                path.get_or_insert_with(|| p.display().to_string());
-                cur = err;
-            }
-            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-                cur = err;
-            }
-            ignore::Error::Io(e) => break crate::read::io_message(e),
-            ignore::Error::Loop { child, .. } => {
-                path.get_or_insert_with(|| child.display().to_string());
-                break "symbolic links loop".to_string();
-            }
-            _ => return None,
+/// One directory of [`walk`]: `shown` as the user named it, `abs` its
+/// absolute path.
+fn walk_dir(
+    shown: &Path,
+    abs: &Path,
+    stack: &mut Vec<IgnoreFiles>,
+    found: &mut Vec<PathBuf>,
+    errors: &mut Vec<Input>,
+) {
+    let entries = match crate::dirs::entries(abs) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(Input::Error {
+                path: shown.display().to_string(),
+                message: format!("cannot be read: {}", crate::read::io_message(&e)),
+            });
+            return;
         }
     };
-    Some(Input::Error {
-        path: path.unwrap_or_else(|| dir.display().to_string()),
-        message: format!("cannot be read: {cause}"),
-    })
+    stack.push(IgnoreFiles::of(abs, &entries));
+    for (name, kind) in &entries {
+        let path = abs.join(name);
+        match kind {
+            Kind::Dir => {
+                let skip = matches!(name.to_str(), Some(".git" | "node_modules" | "target"));
+                if !skip && !is_ignored(stack, &path, true) {
+                    walk_dir(&shown.join(name), &path, stack, found, errors);
+                }
+            }
+            Kind::File => {
+                if is_dockerfile_name(&name.to_string_lossy()) && !is_ignored(stack, &path, false) {
+                    found.push(shown.join(name));
+                }
+            }
+            Kind::Link | Kind::Other => {}
+        }
+    }
+    stack.pop();
 }
 
 /// Read a Dockerfile as text, or say in one line why it cannot be linted.
@@ -152,6 +234,96 @@ fn decode(bytes: Vec<u8>) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the `ignore` crate's walker finds with the same settings: the
+    /// reference [`walk`] must agree with.
+    fn reference(dir: &Path) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+            .hidden(false)
+            .require_git(false)
+            .follow_links(false)
+            .filter_entry(|e| {
+                let n = e.file_name().to_string_lossy();
+                !(e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && matches!(n.as_ref(), ".git" | "node_modules" | "target"))
+            })
+            .build()
+            .filter_map(Result::ok)
+            .filter(|e| {
+                e.file_type().is_some_and(|t| t.is_file())
+                    && is_dockerfile_name(&e.file_name().to_string_lossy())
+            })
+            .map(|e| e.into_path())
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_walk_respects_ignore_files_as_git_does() {
+        let t = tempfile::tempdir().unwrap();
+        let files = [
+            // ignored by the outer directory's .gitignore, except one
+            ".gitignore",
+            "build/Dockerfile",
+            "keep/Dockerfile",
+            "keep/.gitignore",
+            "keep/sub/Dockerfile",
+            "keep/sub/x.Dockerfile",
+            // .ignore wins over .gitignore
+            "svc/.ignore",
+            "svc/.gitignore",
+            "svc/Dockerfile.dev",
+            "svc/Dockerfile.prod",
+            // never searched
+            "node_modules/a/Dockerfile",
+            "target/Dockerfile",
+            ".git/Dockerfile",
+            ".git/info/exclude",
+            "excluded/Dockerfile",
+            // a bare name ignores the directory of that name
+            "logs/Dockerfile",
+            "Containerfile",
+            ".hidden/Dockerfile",
+        ];
+        for f in files {
+            let p = t.path().join("repo").join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "FROM x\n").unwrap();
+        }
+        let w = |f: &str, text: &str| std::fs::write(t.path().join("repo").join(f), text).unwrap();
+        w(".gitignore", "build/\n/keep/sub/x.Dockerfile\nlogs\n");
+        w("keep/.gitignore", "*\n!*/\n!Dockerfile\n");
+        w("svc/.gitignore", "Dockerfile.dev\n");
+        w("svc/.ignore", "!Dockerfile.dev\nDockerfile.prod\n");
+        w(".git/info/exclude", "excluded/\n");
+        // a parent's .gitignore applies inside the tree walked
+        std::fs::write(t.path().join(".gitignore"), "Containerfile\n").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(t.path().join("repo/keep"), t.path().join("repo/linked"))
+            .unwrap();
+        for root in ["repo", "repo/keep", "repo/svc"] {
+            let dir = t.path().join(root);
+            let (found, errors) = walk(&dir);
+            assert!(errors.is_empty(), "{errors:?}");
+            assert_eq!(found, reference(&dir), "{root}");
+        }
+        let (found, _) = walk(&t.path().join("repo"));
+        let names: Vec<String> = found
+            .iter()
+            .map(|p| p.strip_prefix(t.path()).unwrap().display().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "repo/.hidden/Dockerfile",
+                "repo/keep/Dockerfile",
+                "repo/keep/sub/Dockerfile",
+                "repo/svc/Dockerfile.dev",
+            ]
+        );
+    }
 
     #[test]
     fn names() {

@@ -119,8 +119,12 @@ fn kind_of(ft: std::fs::FileType) -> Result<(), ReadError> {
 /// checked before opening, the open itself does not wait (a FIFO swapped in
 /// meanwhile), and the kind is checked again on what was opened.
 fn open_regular(path: &Path) -> Result<(std::fs::File, u64), ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
-    kind_of(meta.file_type())?;
+    // a FIFO or device is refused before it is opened (opening one can
+    // block or act), unless its directory's listing says it is a file
+    if crate::dirs::lookup(path) != crate::dirs::Lookup::Is(crate::dirs::Kind::File) {
+        let meta = std::fs::metadata(path).map_err(|e| io_error(&e))?;
+        kind_of(meta.file_type())?;
+    }
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -169,13 +173,13 @@ pub fn text(path: &Path, cap: u64) -> Result<String, ReadError> {
 
 /// `path`'s real path, when it lies inside `root`'s real path.
 pub fn inside(path: &Path, root: &Path) -> Result<PathBuf, ReadError> {
-    let root_real = root.canonicalize().map_err(|e| io_error(&e))?;
+    let root_real = crate::dirs::real_path(root).map_err(|e| io_error(&e))?;
     inside_real(path, root, &root_real)
 }
 
 /// [`inside`], with `root`'s real path already known.
 pub fn inside_real(path: &Path, root: &Path, root_real: &Path) -> Result<PathBuf, ReadError> {
-    let real = path.canonicalize().map_err(|e| io_error(&e))?;
+    let real = crate::dirs::real_path(path).map_err(|e| io_error(&e))?;
     if real.starts_with(root_real) {
         Ok(real)
     } else {
