@@ -97,9 +97,12 @@ fn listing(dir: &Path) -> Listing {
     {
         return l.clone();
     }
-    let names: Listing = read_entries(&key, MAX_ENTRIES)
-        .ok()
-        .map(|v| Arc::new(v.into_iter().collect()));
+    let names: Listing = match read_entries(&key, MAX_ENTRIES) {
+        Ok(v) => Some(Arc::new(v.into_iter().collect())),
+        // a directory that is not there holds nothing
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Default::default()),
+        Err(_) => None,
+    };
     LISTINGS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
