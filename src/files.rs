@@ -3,9 +3,11 @@
 
 use crate::dirs::Kind;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rayon::prelude::*;
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Largest Dockerfile read (bytes).
 pub const MAX_FILE: u64 = 10 * 1024 * 1024;
@@ -123,12 +125,12 @@ static GLOBAL: std::sync::LazyLock<Gitignore> = std::sync::LazyLock::new(|| Giti
 /// directories (`stack`, outermost first): `.ignore` files before
 /// `.gitignore` files before `info/exclude` before the global excludes, and
 /// among files of one kind the deepest that says anything.
-fn is_ignored(stack: &[IgnoreFiles], path: &Path, is_dir: bool) -> bool {
+fn is_ignored(stack: &[Arc<IgnoreFiles>], path: &Path, is_dir: bool) -> bool {
     let first = |pick: fn(&IgnoreFiles) -> Option<&Gitignore>| {
         stack
             .iter()
             .rev()
-            .filter_map(pick)
+            .filter_map(|f| pick(f))
             .map(|g| g.matched(path, is_dir))
             .find(|m| !m.is_none())
     };
@@ -141,11 +143,16 @@ fn is_ignored(stack: &[IgnoreFiles], path: &Path, is_dir: bool) -> bool {
 
 /// The ignore files of the directories above `root` (absolute), outermost
 /// first: they apply inside it too.
-fn parents_ignore_files(root: &Path) -> Vec<IgnoreFiles> {
+fn parents_ignore_files(root: &Path) -> Vec<Arc<IgnoreFiles>> {
     let mut dirs: Vec<&Path> = root.ancestors().skip(1).collect();
     dirs.reverse();
     dirs.into_iter()
-        .map(|d| IgnoreFiles::of(d, &crate::dirs::entries(d).unwrap_or_default()))
+        .map(|d| {
+            Arc::new(IgnoreFiles::of(
+                d,
+                &crate::dirs::entries(d).unwrap_or_default(),
+            ))
+        })
         .collect()
 }
 
@@ -153,55 +160,60 @@ fn parents_ignore_files(root: &Path) -> Vec<IgnoreFiles> {
 /// not be read: a tree is never skipped in silence. `.gitignore`, `.ignore`
 /// and `info/exclude` files are respected (in the tree and above it);
 /// `.git`, `node_modules` and `target` are not searched, and links are not
-/// followed.
+/// followed. Directories are read in parallel.
 fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<Input>) {
     let abs = crate::dirs::absolute(dir);
-    let mut stack = parents_ignore_files(&abs);
-    let mut found = Vec::new();
-    let mut errors = Vec::new();
-    walk_dir(dir, &abs, &mut stack, &mut found, &mut errors);
+    let stack = parents_ignore_files(&abs);
+    let (mut found, errors) = walk_dir(dir, &abs, &stack);
     found.sort();
     (found, errors)
 }
 
 /// One directory of [`walk`]: `shown` as the user named it, `abs` its
-/// absolute path.
-fn walk_dir(
-    shown: &Path,
-    abs: &Path,
-    stack: &mut Vec<IgnoreFiles>,
-    found: &mut Vec<PathBuf>,
-    errors: &mut Vec<Input>,
-) {
+/// absolute path, `stack` the ignore files of the directories above it.
+fn walk_dir(shown: &Path, abs: &Path, stack: &[Arc<IgnoreFiles>]) -> (Vec<PathBuf>, Vec<Input>) {
     let entries = match crate::dirs::entries(abs) {
         Ok(e) => e,
         Err(e) => {
-            errors.push(Input::Error {
+            let error = Input::Error {
                 path: shown.display().to_string(),
                 message: format!("cannot be read: {}", crate::read::io_message(&e)),
-            });
-            return;
+            };
+            return (Vec::new(), vec![error]);
         }
     };
-    stack.push(IgnoreFiles::of(abs, &entries));
+    let mut stack = stack.to_vec();
+    stack.push(Arc::new(IgnoreFiles::of(abs, &entries)));
+    let mut found = Vec::new();
+    let mut subdirs = Vec::new();
     for (name, kind) in &entries {
         let path = abs.join(name);
         match kind {
             Kind::Dir => {
                 let skip = matches!(name.to_str(), Some(".git" | "node_modules" | "target"));
-                if !skip && !is_ignored(stack, &path, true) {
-                    walk_dir(&shown.join(name), &path, stack, found, errors);
+                if !skip && !is_ignored(&stack, &path, true) {
+                    subdirs.push((shown.join(name), path));
                 }
             }
             Kind::File => {
-                if is_dockerfile_name(&name.to_string_lossy()) && !is_ignored(stack, &path, false) {
+                if is_dockerfile_name(&name.to_string_lossy()) && !is_ignored(&stack, &path, false)
+                {
                     found.push(shown.join(name));
                 }
             }
             Kind::Link | Kind::Other => {}
         }
     }
-    stack.pop();
+    let below: Vec<_> = subdirs
+        .par_iter()
+        .map(|(shown, abs)| walk_dir(shown, abs, &stack))
+        .collect();
+    let mut errors = Vec::new();
+    for (f, e) in below {
+        found.extend(f);
+        errors.extend(e);
+    }
+    (found, errors)
 }
 
 /// Read a Dockerfile as text, or say in one line why it cannot be linted.

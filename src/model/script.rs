@@ -70,7 +70,31 @@ pub fn analyze_script(text: &str) -> ScriptInfo {
 /// `if [ "$1" = x ]` or `case "$1" in` then takes only the branch that
 /// argument selects, and the commands of the other branches are kept as
 /// not reachable.
+///
+/// The same script is asked about again and again (by the model and the
+/// check of each fix, and by every Dockerfile that copies it): results are
+/// kept for the run, for scripts up to 64 KiB and 1 MiB of them in all.
 pub fn analyze_script_with(text: &str, arg1: Option<&str>) -> ScriptInfo {
+    type Cache = (usize, HashMap<(String, Option<String>), ScriptInfo>);
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<Cache>> =
+        std::sync::LazyLock::new(Default::default);
+    const CACHED_ONE: usize = 64 * 1024;
+    const CACHED_TEXT: usize = 1024 * 1024;
+    let lock = || CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    let key = (text.to_string(), arg1.map(str::to_string));
+    if let Some(info) = lock().1.get(&key) {
+        return info.clone();
+    }
+    let info = analyze_uncached(text, arg1);
+    let mut cache = lock();
+    if text.len() <= CACHED_ONE && cache.0 + text.len() <= CACHED_TEXT {
+        cache.0 += text.len();
+        cache.1.insert(key, info.clone());
+    }
+    info
+}
+
+fn analyze_uncached(text: &str, arg1: Option<&str>) -> ScriptInfo {
     let a = shell::analyze(text);
     let mut funcs: HashMap<String, Vec<Span>> = HashMap::new();
     for (name, body) in a.function_bodies(text) {
