@@ -28,7 +28,9 @@ type Listing = Option<Arc<HashMap<OsString, Kind>>>;
 
 /// Listings by directory, with the modification time they were read at
 /// (`None` when the run trusts its listings and did not ask).
-type Listings = HashMap<PathBuf, (Option<std::time::SystemTime>, Listing)>;
+/// Keyed by the absolute path's bytes (hashing bytes is cheaper than
+/// hashing a path's components).
+type Listings = HashMap<OsString, (Option<std::time::SystemTime>, Listing)>;
 
 static LISTINGS: LazyLock<Mutex<Listings>> = LazyLock::new(Default::default);
 
@@ -51,6 +53,18 @@ static CWD: LazyLock<Option<PathBuf>> = LazyLock::new(|| std::env::current_dir()
 /// resolving it needs the file system), the working directory asked once
 /// per run.
 pub fn absolute(dir: &Path) -> PathBuf {
+    // already absolute and in the form the components would give back
+    let plain = |p: &Path| {
+        let b = p.as_os_str().as_encoded_bytes();
+        b == b"/"
+            || !(b.windows(2).any(|w| w == b"//")
+                || b.windows(3).any(|w| w == b"/./")
+                || b.ends_with(b"/")
+                || b.ends_with(b"/."))
+    };
+    if cfg!(unix) && dir.is_absolute() && plain(dir) {
+        return dir.to_path_buf();
+    }
     let abs = if dir.is_absolute() {
         dir.to_path_buf()
     } else {
@@ -81,7 +95,7 @@ pub fn trust_listings() {
 /// The entries of `dir`, with their kinds; `None` when it cannot be listed
 /// (or is too large).
 fn listing(dir: &Path) -> Listing {
-    let key = absolute(dir);
+    let key = absolute(dir).into_os_string();
     let trusted = TRUST.load(std::sync::atomic::Ordering::Relaxed);
     if trusted && let Some((_, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return l.clone();
@@ -97,7 +111,7 @@ fn listing(dir: &Path) -> Listing {
     {
         return l.clone();
     }
-    let names: Listing = match read_entries(&key, MAX_ENTRIES) {
+    let names: Listing = match read_entries(Path::new(&key), MAX_ENTRIES) {
         Ok(v) => Some(Arc::new(v.into_iter().collect())),
         // a directory that is not there holds nothing
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Default::default()),
