@@ -15,10 +15,8 @@ pub enum Error {
     /// variable or argument. The text names what is wrong.
     Setup(String),
     /// Files that could not be read, linted or written. The other files
-    /// were linted and reported; `shown` says the report already showed
-    /// these errors where the user reads them (the terminal), so they are
-    /// not printed a second time.
-    Files { errors: Vec<FileError>, shown: bool },
+    /// were linted and reported.
+    Files(Vec<FileError>),
     /// Output could not be written: to `path`, or to standard output.
     Output {
         path: Option<PathBuf>,
@@ -32,13 +30,10 @@ pub enum Error {
 impl Error {
     /// One file's error.
     pub fn file(path: impl Into<String>, message: impl Into<String>) -> Error {
-        Error::Files {
-            errors: vec![FileError {
-                path: path.into(),
-                message: message.into(),
-            }],
-            shown: false,
-        }
+        Error::Files(vec![FileError {
+            path: path.into(),
+            message: message.into(),
+        }])
     }
 
     /// An error writing output.
@@ -63,13 +58,12 @@ impl Error {
     }
 
     /// The lines to print, without the `error: ` prefix; none for a closed
-    /// pipe or errors the report already showed.
+    /// pipe.
     pub fn lines(&self) -> Vec<String> {
         match self {
             _ if self.is_broken_pipe() => Vec::new(),
             Error::Setup(m) => vec![m.clone()],
-            Error::Files { shown: true, .. } => Vec::new(),
-            Error::Files { errors, .. } => errors
+            Error::Files(errors) => errors
                 .iter()
                 .map(|e| format!("{}: {}", e.path, e.message))
                 .collect(),
@@ -97,10 +91,7 @@ impl std::error::Error for Error {}
 
 impl From<FileError> for Error {
     fn from(e: FileError) -> Error {
-        Error::Files {
-            errors: vec![e],
-            shown: false,
-        }
+        Error::Files(vec![e])
     }
 }
 
@@ -136,14 +127,6 @@ mod tests {
     fn lines_name_the_file() {
         let e = Error::file("a/Dockerfile", "is a directory");
         assert_eq!(e.lines(), ["a/Dockerfile: is a directory"]);
-        let shown = Error::Files {
-            errors: vec![FileError {
-                path: "x".into(),
-                message: "y".into(),
-            }],
-            shown: true,
-        };
-        assert!(shown.lines().is_empty());
     }
 
     #[test]

@@ -402,14 +402,38 @@ pub fn write_all(changes: &[Change]) -> Result<(), (String, String)> {
 
 /// A unified diff of `old` → `new` for `path`.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    let path = diff_path(path);
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(2)
-        .header(
-            &format!("a/{}", path.trim_start_matches('/')),
-            &format!("b/{}", path.trim_start_matches('/')),
-        )
+        .header(&format!("a/{path}"), &format!("b/{path}"))
         .to_string()
+}
+
+/// A path as `git apply` takes it in a diff's headers: relative to the
+/// working directory (a path under it written absolute is made relative),
+/// `/`-separated, without `.` components. A path outside the working
+/// directory is written from the root without its leading `/`.
+pub fn diff_path(shown: &str) -> String {
+    let p = Path::new(shown);
+    let rel = if p.is_absolute() {
+        let abs = crate::dirs::absolute(p);
+        let cwd = crate::dirs::absolute(Path::new("."));
+        match abs.strip_prefix(&cwd) {
+            Ok(r) => r.to_path_buf(),
+            Err(_) => {
+                let shown = abs.display().to_string().replace('\\', "/");
+                return shown.trim_start_matches('/').to_string();
+            }
+        }
+    } else {
+        p.to_path_buf()
+    };
+    rel.components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 #[cfg(test)]

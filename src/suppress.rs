@@ -90,7 +90,8 @@ pub fn apply(
     let mut pragmas = pragmas(src, df, &lines);
     let mut out = suppress(&lines, &mut pragmas, diagnostics);
     if filter.warn_unused_ignores {
-        let unused = unused(src, df, &lines, &pragmas);
+        let mut unused = unused(src, df, &lines, &pragmas);
+        unused.extend(malformed(src, df));
         out.extend(suppress(&lines, &mut pragmas, unused));
     }
     out.retain(|d| !filter.ignore.contains(&d.code));
@@ -397,6 +398,58 @@ fn parse_comment(raw: &str) -> Option<Parsed<'_>> {
         list: list_start..list_start + list_text.trim_end().len(),
         reason,
     })
+}
+
+/// DSIG900 for each comment that looks meant as a dsig ignore (`# dsig
+/// ignore ...`, `# dsig global ...`) but is not one dsig reads, such as
+/// `# dsig ignore DSIG001` without `=`: it suppresses nothing.
+fn malformed(src: &str, df: &Dockerfile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for c in &df.comments {
+        let raw = src[c.span.start.min(src.len())..c.span.end.min(src.len())].trim_end();
+        let Some(rest) = raw
+            .strip_prefix('#')
+            .map(str::trim_start)
+            .and_then(|b| b.strip_prefix("dsig"))
+            .filter(|r| r.starts_with([' ', '\t']))
+        else {
+            continue;
+        };
+        let word = rest.split_whitespace().next().unwrap_or("");
+        let meant = word.starts_with("ignore") || word == "global";
+        if !meant || parse_comment(raw).is_some() {
+            continue;
+        }
+        let mut d = UNUSED_IGNORE.diag(
+            UNUSED_IGNORE.default_severity,
+            Span::new(c.span.start, c.span.start + raw.len()),
+            format!("`{raw}` suppresses nothing: dsig reads `# dsig ignore=CODE[,CODE]` or `# dsig global ignore=CODE`"),
+        );
+        d.set_label("not an ignore comment dsig reads");
+        if let Some(fixed) = corrected(raw) {
+            d.set_help(format!("write `{fixed}`"));
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// The ignore comment `raw` was probably meant to be: `ignore DSIG001`,
+/// `ignore: DSIG001` and `ignore = DSIG001` become `ignore=DSIG001`.
+fn corrected(raw: &str) -> Option<String> {
+    let at = raw.find("ignore")? + "ignore".len();
+    let (head, tail) = raw.split_at(at);
+    let list = tail
+        .trim_start_matches([' ', '\t', ':', '='])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let list = list.trim_start_matches([':', '=']).trim();
+    if list.is_empty() {
+        return None;
+    }
+    let fixed = format!("{head}={list}");
+    parse_comment(&fixed).is_some().then_some(fixed)
 }
 
 /// DSIG900 for each dsig ignore comment with a code that suppressed nothing.

@@ -4,7 +4,9 @@
 pub mod settings;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use dsig::code::RuleCode;
 use dsig::config::FailLevel;
+use dsig::diagnostic::Severity;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -21,7 +23,10 @@ pub struct Cli {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// For a terminal (the default).
+    #[value(alias = "text")]
     Tty,
+    /// One line per finding: `path:line:col: CODE severity: message`.
+    Concise,
     /// dsig's own JSON.
     Json,
     /// SARIF 2.1.0 (GitHub code scanning).
@@ -43,7 +48,9 @@ pub enum Color {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ListFormat {
-    Text,
+    /// For a terminal (the default).
+    #[value(alias = "text")]
+    Tty,
     Json,
     Markdown,
 }
@@ -68,7 +75,7 @@ pub enum Command {
     Ps(PsRequest),
     /// List the rules.
     Rules {
-        #[arg(long, value_enum, default_value = "text")]
+        #[arg(long, value_enum, default_value = "tty")]
         format: ListFormat,
     },
     /// Print a rule's page.
@@ -123,8 +130,65 @@ pub struct LintRequest {
     /// there is a change).
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print the findings and nothing else (no summary line, no count of
+    /// fixes).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// The name standard input is reported under; its directory is where
+    /// `.dsig.yaml`, the build context and the compose file are looked for.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleChoice,
     #[command(flatten)]
     pub config: ConfigArgs,
+}
+
+/// Which rules report, and at what severity, from the command line (the
+/// same meaning as `ignore:` and `severity:` in `.dsig.yaml`).
+#[derive(Args, Default)]
+pub struct RuleChoice {
+    /// Report only these rules (codes or names, comma-separated); syntax
+    /// errors (DSIG000) are always reported unless ignored.
+    #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = parse_code)]
+    pub select: Option<Vec<RuleCode>>,
+    /// Never report these rules; replaces the configuration's `ignore:`.
+    #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = parse_code)]
+    pub ignore: Option<Vec<RuleCode>>,
+    /// Never report these rules, besides the configuration's `ignore:`.
+    #[arg(long, value_name = "CODES", value_delimiter = ',', value_parser = parse_code)]
+    pub extend_ignore: Vec<RuleCode>,
+    /// Report a rule at this severity: CODE=error|warning|info|off (over the
+    /// configuration's `severity:`).
+    #[arg(long, value_name = "CODE=LEVEL", value_delimiter = ',', value_parser = parse_severity)]
+    pub severity: Vec<(RuleCode, Option<Severity>)>,
+}
+
+/// A rule's code or name, as `.dsig.yaml` takes it.
+fn parse_code(s: &str) -> Result<RuleCode, String> {
+    RuleCode::parse(s.trim()).ok_or_else(|| format!("unknown rule {s:?} (see `dsig rules`)"))
+}
+
+/// `CODE=LEVEL`.
+fn parse_severity(s: &str) -> Result<(RuleCode, Option<Severity>), String> {
+    let (code, level) = s
+        .split_once('=')
+        .ok_or_else(|| format!("{s:?}: expected CODE=LEVEL, e.g. DSIG005=info"))?;
+    let level = match level.trim().to_ascii_lowercase().as_str() {
+        "error" => Some(Severity::Error),
+        "warning" => Some(Severity::Warning),
+        "info" => Some(Severity::Info),
+        "off" => None,
+        other => {
+            return Err(format!(
+                "unknown level {other:?} (error, warning, info or off)"
+            ));
+        }
+    };
+    Ok((parse_code(code)?, level))
 }
 
 /// Everything `dsig ps` was asked.
@@ -137,7 +201,7 @@ pub struct PsRequest {
     pub context: Option<PathBuf>,
     #[arg(long)]
     pub compose: Option<PathBuf>,
-    #[arg(long, value_enum, default_value = "text")]
+    #[arg(long, value_enum, default_value = "tty")]
     pub format: ListFormat,
     #[command(flatten)]
     pub config: ConfigArgs,

@@ -1,7 +1,8 @@
 //! The settings of one file's lint, made from the command line together
 //! with the `.dsig.yaml` that applies to it.
 
-use super::ConfigArgs;
+use super::{ConfigArgs, RuleChoice};
+use dsig::code::RuleCode;
 use dsig::config::{self, Loaded, Source};
 use dsig::error::Error;
 use dsig::lint::LintOptions;
@@ -31,6 +32,7 @@ pub fn options(
     target: &Option<String>,
     context: Option<PathBuf>,
     warn_unused_ignores: bool,
+    rules: &RuleChoice,
 ) -> LintOptions {
     let mut o = LintOptions {
         target: target.clone(),
@@ -59,7 +61,28 @@ pub fn options(
             .map(|(code, level)| (code.0, level.severity()))
             .collect();
     }
+    choose_rules(&mut o.filter, rules);
     o
+}
+
+/// The command line's choice of rules over the configuration's: `--ignore`
+/// replaces its `ignore:`, `--extend-ignore` adds to it, `--select` leaves
+/// out every other rule but syntax errors, `--severity` comes first.
+fn choose_rules(filter: &mut Filter, rules: &RuleChoice) {
+    if let Some(ignore) = &rules.ignore {
+        filter.ignore = ignore.clone();
+    }
+    filter.ignore.extend(&rules.extend_ignore);
+    if let Some(select) = &rules.select {
+        let others = RuleCode::ALL
+            .iter()
+            .filter(|c| **c != RuleCode::Dsig000 && !select.contains(c));
+        filter.ignore.extend(others);
+    }
+    // the first entry for a code is the one that applies
+    let mut severity = rules.severity.clone();
+    severity.append(&mut filter.severity);
+    filter.severity = severity;
 }
 
 /// A file's path relative to its repository root, with `/` separators; the

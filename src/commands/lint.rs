@@ -49,7 +49,7 @@ pub fn run(req: LintRequest) -> Result<Exit, Error> {
     let docs = dsig::docs::base_url(std::env::var(dsig::docs::DOCS_URL_ENV).ok().as_deref())
         .map_err(Error::Setup)?;
     let jobs = jobs(&req, &mut source)?;
-    let one = |j: &Job| guarded(&input_name(&j.input), || lint_input(j, &req));
+    let one = |j: &Job| guarded(&input_name(&j.input, &req), || lint_input(j, &req));
     // one file is linted on this thread: starting the pool costs more
     let outcomes: Vec<Result<Outcome, FileError>> = if jobs.len() == 1 {
         jobs.iter().map(one).collect()
@@ -63,9 +63,9 @@ pub fn run(req: LintRequest) -> Result<Exit, Error> {
             Err(e) if !e.is_broken_pipe() => return Err(e),
             _ => {}
         }
-        return finish(g.errors, false, !g.diffs.is_empty());
+        return finish(g.errors, !g.diffs.is_empty());
     }
-    if req.fix {
+    if req.fix && !req.quiet {
         let s = |n: usize| if n == 1 { "" } else { "s" };
         say!(
             "fixed {} finding{} in {} file{}",
@@ -75,19 +75,19 @@ pub fn run(req: LintRequest) -> Result<Exit, Error> {
             s(g.fixed_files)
         );
     }
-    let shown = write_report(&req, docs.as_deref(), &g)?;
+    write_report(&req, docs.as_deref(), &g)?;
     let failing = g.results.iter().zip(&g.levels).any(|(r, level)| {
         level
             .threshold()
             .is_some_and(|t| r.diagnostics.iter().any(|d| d.severity >= t))
     });
-    finish(g.errors, shown, failing)
+    finish(g.errors, failing)
 }
 
 /// The end of a run: the file errors, or whether findings fail it.
-fn finish(errors: Vec<FileError>, shown: bool, failing: bool) -> Result<Exit, Error> {
+fn finish(errors: Vec<FileError>, failing: bool) -> Result<Exit, Error> {
     if !errors.is_empty() {
-        return Err(Error::Files { errors, shown });
+        return Err(Error::Files(errors));
     }
     Ok(if failing { Exit::Findings } else { Exit::Clean })
 }
@@ -104,7 +104,10 @@ fn jobs(req: &LintRequest, source: &mut Source) -> Result<Vec<Job>, Error> {
     for input in files::discover(&paths) {
         let dir = match &input {
             Input::File(p) => Some(dsig::dirs::parent_dir(p)),
-            Input::Stdin => Some(PathBuf::from(".")),
+            Input::Stdin => Some(match &req.stdin_filename {
+                Some(p) => dsig::dirs::parent_dir(p),
+                None => PathBuf::from("."),
+            }),
             Input::Error { .. } => None,
         };
         let config = dir.and_then(|d| source.for_dir(&d));
@@ -125,12 +128,19 @@ fn jobs(req: &LintRequest, source: &mut Source) -> Result<Vec<Job>, Error> {
 }
 
 /// The path an input is reported under.
-fn input_name(input: &Input) -> String {
+fn input_name(input: &Input, req: &LintRequest) -> String {
     match input {
         Input::File(p) => p.display().to_string(),
-        Input::Stdin => "-".into(),
+        Input::Stdin => stdin_name(req),
         Input::Error { path, .. } => path.clone(),
     }
+}
+
+/// The name standard input is shown under: `--stdin-filename`, or `-`.
+fn stdin_name(req: &LintRequest) -> String {
+    req.stdin_filename
+        .as_ref()
+        .map_or_else(|| "-".into(), |p| p.display().to_string())
 }
 
 /// Gather the outcomes: results, fail levels, errors, the diffs (a script
@@ -180,7 +190,10 @@ fn injected_panic(input: &Input) {
 
 /// Read one input: its shown name, text, directory and path in its
 /// repository.
-fn read_input(input: &Input) -> Result<(String, String, Option<PathBuf>, String), FileError> {
+fn read_input(
+    input: &Input,
+    req: &LintRequest,
+) -> Result<(String, String, Option<PathBuf>, String), FileError> {
     let (name, text, dir, repo) = match input {
         Input::Error { path, message } => {
             return Err(FileError {
@@ -188,12 +201,20 @@ fn read_input(input: &Input) -> Result<(String, String, Option<PathBuf>, String)
                 message: message.clone(),
             });
         }
-        Input::Stdin => (
-            "-".to_string(),
-            files::read_stdin(),
-            std::env::current_dir().ok(),
-            "-".to_string(),
-        ),
+        Input::Stdin => match &req.stdin_filename {
+            Some(p) => (
+                stdin_name(req),
+                files::read_stdin(),
+                Some(dsig::dirs::parent_dir(p)),
+                repo_path(p),
+            ),
+            None => (
+                "-".to_string(),
+                files::read_stdin(),
+                std::env::current_dir().ok(),
+                "-".to_string(),
+            ),
+        },
         Input::File(p) => (
             p.display().to_string(),
             files::read_dockerfile(p),
@@ -213,19 +234,20 @@ fn read_input(input: &Input) -> Result<(String, String, Option<PathBuf>, String)
 /// Read and lint one input, fixing it when asked.
 fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
     injected_panic(&job.input);
-    let (name, mut text, dir, repo) = read_input(&job.input)?;
+    let (name, mut text, dir, repo) = read_input(&job.input, req)?;
     let cfg = job.config.as_deref();
     let mut opts = options(
         cfg,
         &req.target,
         req.context.clone().or(dir),
         req.warn_unused_ignores,
+        &req.rules,
     );
     let path = match &job.input {
         Input::File(p) => Some(p.clone()),
         _ => None,
     };
-    opts.dockerfile_path = path.clone();
+    opts.dockerfile_path = path.clone().or_else(|| req.stdin_filename.clone());
     opts.compose = req.compose.clone();
     let mut linted = lint_source(&text, &opts).map_err(|message| FileError {
         path: name.clone(),
@@ -261,9 +283,9 @@ fn rules_url(code: &str) -> String {
 }
 
 /// Write the report where it was asked, as it is made (never held whole).
-/// `Ok(true)` when it went to a terminal as text: the file errors in it
-/// were shown there.
-fn write_report(req: &LintRequest, docs: Option<&str>, g: &Gathered) -> Result<bool, Error> {
+/// The files that could not be linted are in the machine formats; the text
+/// formats count them, and each one's error is said once, on standard error.
+fn write_report(req: &LintRequest, docs: Option<&str>, g: &Gathered) -> Result<(), Error> {
     let stdout = std::io::stdout();
     let to_terminal = req.output.is_none() && stdout.is_terminal();
     let format = req.format.unwrap_or(Format::Tty);
@@ -279,11 +301,18 @@ fn write_report(req: &LintRequest, docs: Option<&str>, g: &Gathered) -> Result<b
             .and_then(|c| c.parse().ok())
             .unwrap_or(100),
         rules_url,
+        summary: !req.quiet,
     };
     let write = |w: &mut dyn Write| -> std::io::Result<()> {
         let mut w = std::io::BufWriter::with_capacity(64 * 1024, w);
         let (results, errors) = (&g.results, &g.errors);
+        if req.statistics {
+            let json = format == Format::Json;
+            report::write_statistics(&mut w, results, errors, json, !req.quiet)?;
+            return w.flush();
+        }
         match format {
+            Format::Concise => report::write_concise(&mut w, results, errors, !req.quiet),
             Format::Json => report::write_json(&mut w, results, errors),
             Format::Sarif => {
                 report::write_sarif(&mut w, results, errors, &dsig::docs::tool_info(docs))
@@ -307,5 +336,5 @@ fn write_report(req: &LintRequest, docs: Option<&str>, g: &Gathered) -> Result<b
         Err(e) => return Err(e),
         Ok(()) => {}
     }
-    Ok(format == Format::Tty && to_terminal)
+    Ok(())
 }

@@ -24,7 +24,13 @@ pub fn run(req: PsRequest) -> Result<Exit, Error> {
     if let Some(e) = source.errors().first() {
         return Err(Error::Setup(e.to_string()));
     }
-    let mut opts = options(cfg.as_deref(), &req.target, req.context.or(dir), false);
+    let mut opts = options(
+        cfg.as_deref(),
+        &req.target,
+        req.context.or(dir),
+        false,
+        &Default::default(),
+    );
     opts.dockerfile_path = (path != "-").then(|| PathBuf::from(&path));
     opts.compose = req.compose;
     let linted = guarded(&path, || {

@@ -14,7 +14,7 @@ fn list(format: ListFormat) -> String {
     let all = dsig::rules::RULES;
     let mut out = String::new();
     match format {
-        ListFormat::Text => {
+        ListFormat::Tty => {
             for r in all {
                 let _ = writeln!(
                     out,

@@ -13,10 +13,12 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::lines::LineIndex;
 
 mod checkstyle;
+mod concise;
 mod github;
 mod gitlab;
 mod json;
 mod sarif;
+mod statistics;
 pub mod tree;
 mod tty;
 
@@ -26,10 +28,12 @@ mod tests;
 mod tests_formats;
 
 pub use checkstyle::{render_checkstyle, write_checkstyle};
+pub use concise::{render_concise, write_concise};
 pub use github::{escape_data, escape_property, render_github, write_github};
 pub use gitlab::{render_gitlab, write_gitlab};
 pub use json::{render_json, write_json};
 pub use sarif::{render_sarif, write_sarif};
+pub use statistics::{Statistic, statistics, write_statistics};
 pub use tty::{IndexedSource, MIN_WIDTH, TtyOptions, render_tty, write_tty};
 
 /// Text written straight through to an `io::Write`, keeping the first

@@ -118,6 +118,7 @@ fn plain(width: usize) -> TtyOptions {
         color: false,
         width,
         rules_url: url,
+        summary: true,
     }
 }
 
@@ -394,11 +395,14 @@ fn summary_lines() {
         "no findings in 1 file"
     );
     let out = render_tty(&[clean], std::slice::from_ref(&err), &plain(80));
-    assert!(
-        out.contains("\nerror: c: is a directory\n")
-            || out.starts_with("error: c: is a directory\n")
-    );
+    // the error itself is said once, on standard error, not in the report
+    assert!(!out.contains("is a directory"), "{out}");
     assert_eq!(last(out), "no findings in 2 files (1 could not be linted)");
+    let quiet = TtyOptions {
+        summary: false,
+        ..plain(80)
+    };
+    assert_eq!(render_tty(&[], &[], &quiet), "");
     let mut infos = r;
     infos.diagnostics = vec![
         one(Severity::Info),

@@ -89,6 +89,8 @@ pub struct TtyOptions {
     pub width: usize,
     /// Link to the documentation of a rule, given its code.
     pub rules_url: fn(&str) -> String,
+    /// End with the summary line (`2 warnings in 3 files`).
+    pub summary: bool,
 }
 
 /// The narrowest width the report is wrapped at.
@@ -176,15 +178,12 @@ pub fn write_tty(
             out.push('\n');
         }
     }
-    for e in errors {
-        out.push_str(&format!(
-            "error: {}: {}\n",
-            escape(&e.path),
-            escape(&e.message)
-        ));
+    // the files that could not be linted are counted here; each one's
+    // error is said once, on standard error
+    if opts.summary {
+        out.push_str(&summary(results, errors));
+        out.push('\n');
     }
-    out.push_str(&summary(results, errors));
-    out.push('\n');
     out.finish()
 }
 
