@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         Command::Rules { format } => commands::rules::run(format),
         Command::Explain { code } => commands::explain::run(&code),
         Command::Completions { shell } => commands::completions(shell),
-        Command::Man => commands::man(),
+        Command::Man { command } => commands::man::run(command.as_deref()),
     };
     exit(ran)
 }

@@ -299,3 +299,62 @@ fn a_malformed_ignore_comment_is_a_finding() {
     let r = dsig(t.path(), &["lint", "--format", "json"]);
     assert!(!r.stdout().contains("DSIG900"));
 }
+
+#[test]
+fn man_pages_give_every_option_exit_status_and_environment() {
+    let t = tempfile::tempdir().unwrap();
+    for cmd in ["", "lint", "ps", "rules", "explain", "completions", "man"] {
+        let args: Vec<&str> = if cmd.is_empty() {
+            vec!["man"]
+        } else {
+            vec!["man", cmd]
+        };
+        let r = dsig(t.path(), &args);
+        assert_eq!(r.code(), Some(0), "{cmd}: {}", r.stderr());
+        let page = r.stdout();
+        let title = if cmd.is_empty() {
+            "dsig".to_string()
+        } else {
+            format!("dsig-{cmd}")
+        };
+        assert!(page.contains(&format!(".TH {title} 1")), "{cmd}: {page}");
+        assert!(page.contains(".SH \"EXIT STATUS\""), "{cmd}");
+        // every long option of the command's --help is on its page
+        let help_args: Vec<&str> = if cmd.is_empty() {
+            vec!["--help"]
+        } else {
+            vec![cmd, "--help"]
+        };
+        let help = dsig(t.path(), &help_args).stdout();
+        for word in help.split_whitespace() {
+            let Some(opt) = word.strip_prefix("--") else {
+                continue;
+            };
+            let opt: String = opt
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            if opt.is_empty() {
+                continue;
+            }
+            let roff = format!("\\-\\-{}", opt.replace('-', "\\-"));
+            assert!(page.contains(&roff), "{cmd}: --{opt} is not on the page");
+        }
+    }
+    let lint = dsig(t.path(), &["man", "lint"]).stdout();
+    for needed in [
+        "DSIG_FORMAT",
+        "DSIG_FAIL_LEVEL",
+        "NO_COLOR",
+        ".dsig.yaml",
+        "fail\\-level:",
+    ] {
+        assert!(lint.contains(needed), "{needed}");
+    }
+    let r = dsig(t.path(), &["man", "nosuch"]);
+    assert_eq!(r.code(), Some(2));
+    assert_eq!(
+        r.stderr(),
+        "error: no command \"nosuch\" (see `dsig --help`)\n"
+    );
+}

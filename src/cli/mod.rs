@@ -85,8 +85,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff), e.g. `dsig man > dsig.1`.
-    Man,
+    /// Print a man page (roff): `dsig man > dsig.1`, `dsig man lint > dsig-lint.1`.
+    Man {
+        /// The subcommand whose page to print (default: dsig's own).
+        command: Option<String>,
+    },
 }
 
 /// Everything `dsig lint` was asked.

@@ -4,6 +4,7 @@
 pub mod explain;
 pub mod guard;
 pub mod lint;
+pub mod man;
 pub mod ps;
 pub mod rules;
 
@@ -33,16 +34,6 @@ pub fn print(text: impl AsRef<[u8]>) -> Result<(), Error> {
 pub fn completions(shell: clap_complete::Shell) -> Result<Exit, Error> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "dsig", &mut out);
-    print(&out)?;
-    Ok(Exit::Clean)
-}
-
-/// `dsig man`: the man page in roff.
-pub fn man() -> Result<Exit, Error> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut out)
-        .map_err(|_| Error::Setup("could not render the man page".into()))?;
     print(&out)?;
     Ok(Exit::Clean)
 }
