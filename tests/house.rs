@@ -237,3 +237,26 @@ fn no_module_cycle() {
         visit(m, &uses, &mut Vec::new(), &mut done);
     }
 }
+
+/// One version everywhere a release names it: the crate, the wheel, and the
+/// wheel the pre-commit hook's package installs.
+#[test]
+fn versions_agree() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let version = |text: &str| -> String {
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("version = "))
+            .unwrap();
+        line.trim_start_matches("version = ").trim_matches('"').to_string()
+    };
+    let crate_version = env!("CARGO_PKG_VERSION");
+    assert_eq!(version(&read("python/dsig/pyproject.toml")), crate_version);
+    let hook = read("pyproject.toml");
+    assert_eq!(version(&hook), crate_version);
+    assert!(
+        hook.contains(&format!("dependencies = [\"dsig=={crate_version}\"]")),
+        "pyproject.toml must install dsig=={crate_version}"
+    );
+}
