@@ -33,7 +33,18 @@ fn steps(inputs: &BTreeMap<&str, &str>, github: &BTreeMap<&str, String>) -> Vec<
         .keys()
         .map(|k| k.as_str().unwrap().to_string())
         .collect();
-    assert_eq!(declared, ["paths", "fail-level", "config", "sarif-file"]);
+    assert_eq!(
+        declared,
+        [
+            "paths",
+            "fail-level",
+            "config",
+            "sarif-file",
+            "version",
+            "args",
+            "working-directory"
+        ]
+    );
     for k in inputs.keys() {
         assert!(declared.iter().any(|d| d == k), "no input {k}");
     }
@@ -63,6 +74,8 @@ fn steps(inputs: &BTreeMap<&str, &str>, github: &BTreeMap<&str, String>) -> Vec<
         .as_sequence()
         .unwrap()
         .iter()
+        // `uses:` steps (the cache) are the runner's own; only scripts run here
+        .filter(|s| s["uses"].as_str().is_none())
         .map(|s| {
             assert_eq!(s["shell"].as_str(), Some("bash"));
             let run = s["run"].as_str().expect("a run step").to_string();
@@ -100,6 +113,12 @@ fn real_install() -> bool {
 
 /// Runs every step in the repository root; stops at the first failure.
 fn run_action(inputs: &[(&str, &str)]) -> Outcome {
+    run_action_at(inputs, "v1", &[])
+}
+
+/// [`run_action`] with the action used at `action_ref`, and more
+/// environment for its steps.
+fn run_action_at(inputs: &[(&str, &str)], action_ref: &str, more_env: &[(&str, &str)]) -> Outcome {
     let tmp = tempfile::tempdir().unwrap();
     let runner_temp = tmp.path().join("runner");
     let stub = tmp.path().join("stub");
@@ -149,7 +168,7 @@ mkdir -p "$root/bin" && cp "$DSIG_BIN" "$root/bin/dsig"
         ("action_path", ROOT.to_string()),
         ("server_url", "https://github.example".to_string()),
         ("action_repository", "owner/dsig".to_string()),
-        ("action_ref", "v1".to_string()),
+        ("action_ref", action_ref.to_string()),
     ]
     .into_iter()
     .collect();
@@ -200,6 +219,9 @@ mkdir -p "$root/bin" && cp "$DSIG_BIN" "$root/bin/dsig"
             );
         }
         for (k, v) in &step.env {
+            c.env(k, v);
+        }
+        for (k, v) in more_env {
             c.env(k, v);
         }
         let o = c.output().unwrap();
@@ -369,4 +391,176 @@ fn unreadable_paths_fail_the_step() {
             .any(|(_, f, _)| f == "testdata/repo/web/Dockerfile"),
         "{a:?}"
     );
+}
+
+/// A release server for the install step: serves the files of `dir` by
+/// path (`/v0.1.0/dsig-TARGET.tar.gz`), 404 for anything else; counts the
+/// requests.
+fn serve(dir: PathBuf) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            if reader.read_line(&mut request).is_err() {
+                continue;
+            }
+            // the headers, to the empty line
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let path = request.split_whitespace().nth(1).unwrap_or("/");
+            let file = dir.join(path.trim_start_matches('/'));
+            let (status, body) = match std::fs::read(&file) {
+                Ok(b) if !path.contains("..") => ("200 OK", b),
+                _ => ("404 Not Found", b"not found".to_vec()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    (url, count)
+}
+
+/// The release target the install step picks on this machine.
+fn this_target() -> Option<&'static str> {
+    match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => Some("x86_64-unknown-linux-musl"),
+        ("linux", "aarch64") => Some("aarch64-unknown-linux-musl"),
+        _ => None,
+    }
+}
+
+/// A fake release v0.1.0 in a new directory: the dsig built for these
+/// tests packed as the release packs it, and its sha256 file (`good`), or
+/// a wrong one.
+fn fake_release(good: bool) -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    let target = this_target().unwrap();
+    let stage = t.path().join("stage").join(format!("dsig-{target}"));
+    std::fs::create_dir_all(&stage).unwrap();
+    std::fs::copy(env!("CARGO_BIN_EXE_dsig"), stage.join("dsig")).unwrap();
+    let rel = t.path().join("v0.1.0");
+    std::fs::create_dir_all(&rel).unwrap();
+    let asset = rel.join(format!("dsig-{target}.tar.gz"));
+    let ok = Command::new("tar")
+        .arg("-czf")
+        .arg(&asset)
+        .arg("-C")
+        .arg(t.path().join("stage"))
+        .arg(format!("dsig-{target}"))
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let sum = Command::new("sha256sum").arg(&asset).output().unwrap();
+    let hash = String::from_utf8_lossy(&sum.stdout)
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let hash = if good { hash } else { "0".repeat(64) };
+    std::fs::write(
+        rel.join(format!("dsig-{target}.tar.gz.sha256")),
+        format!("{hash}  dsig-{target}.tar.gz\n"),
+    )
+    .unwrap();
+    t
+}
+
+#[test]
+fn the_release_binary_is_downloaded_and_checked() {
+    if this_target().is_none() || real_install() {
+        return;
+    }
+    let release = fake_release(true);
+    let (url, requests) = serve(release.path().to_path_buf());
+    let env = [("DSIG_RELEASE_URL", url.as_str())];
+    let inputs = [("paths", "testdata/seed/Dockerfile")];
+    // at the action's own release tag
+    let o = run_action_at(&inputs, "v0.1.0", &env);
+    assert_eq!(o.code, Some(1), "{}{}", o.stdout, o.stderr);
+    assert!(o.install_args.is_empty(), "cargo ran: {}", o.install_args);
+    let notes = annotations(&o.stdout);
+    assert!(
+        notes
+            .iter()
+            .any(|(_, _, title)| title.starts_with("DSIG004")),
+        "{notes:?}"
+    );
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 2);
+    // or at a version asked for, from a branch of the action
+    let o = run_action_at(
+        &[("paths", "testdata/seed/Dockerfile"), ("version", "v0.1.0")],
+        "main",
+        &env,
+    );
+    assert_eq!(o.code, Some(1), "{}{}", o.stdout, o.stderr);
+    assert!(o.install_args.is_empty(), "cargo ran: {}", o.install_args);
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 4);
+}
+
+#[test]
+fn a_wrong_checksum_fails_the_install() {
+    if this_target().is_none() || real_install() {
+        return;
+    }
+    let release = fake_release(false);
+    let (url, _) = serve(release.path().to_path_buf());
+    let o = run_action_at(
+        &[("paths", "testdata/seed/Dockerfile")],
+        "v0.1.0",
+        &[("DSIG_RELEASE_URL", url.as_str())],
+    );
+    assert_eq!(o.code, Some(1));
+    assert!(
+        o.stdout
+            .contains("::error title=dsig install::checksum mismatch"),
+        "{}",
+        o.stdout
+    );
+    // no fallback to building it: a wrong checksum is not a missing binary
+    assert!(o.install_args.is_empty(), "cargo ran: {}", o.install_args);
+}
+
+#[test]
+fn a_missing_asset_falls_back_to_cargo_install() {
+    if this_target().is_none() || real_install() {
+        return;
+    }
+    let empty = tempfile::tempdir().unwrap();
+    let (url, requests) = serve(empty.path().to_path_buf());
+    let o = run_action_at(
+        &[("paths", "testdata/seed/Dockerfile")],
+        "v0.1.0",
+        &[("DSIG_RELEASE_URL", url.as_str())],
+    );
+    assert_eq!(o.code, Some(1), "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.install_args.starts_with("install --locked"),
+        "{}",
+        o.install_args
+    );
+    assert!(requests.load(std::sync::atomic::Ordering::SeqCst) >= 1);
+}
+
+#[test]
+fn args_and_working_directory_inputs() {
+    let o = run_action(&[
+        ("working-directory", "testdata"),
+        ("paths", "seed/Dockerfile"),
+        ("args", "--ignore DSIG004"),
+    ]);
+    assert_eq!(o.code, Some(0), "{}{}", o.stdout, o.stderr);
+    assert!(annotations(&o.stdout).is_empty(), "{}", o.stdout);
 }

@@ -245,11 +245,10 @@ fn versions_agree() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
     let version = |text: &str| -> String {
-        let line = text
-            .lines()
-            .find(|l| l.starts_with("version = "))
-            .unwrap();
-        line.trim_start_matches("version = ").trim_matches('"').to_string()
+        let line = text.lines().find(|l| l.starts_with("version = ")).unwrap();
+        line.trim_start_matches("version = ")
+            .trim_matches('"')
+            .to_string()
     };
     let crate_version = env!("CARGO_PKG_VERSION");
     assert_eq!(version(&read("python/dsig/pyproject.toml")), crate_version);
