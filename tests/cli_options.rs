@@ -358,3 +358,12 @@ fn man_pages_give_every_option_exit_status_and_environment() {
         "error: no command \"nosuch\" (see `dsig --help`)\n"
     );
 }
+
+/// The container image's Dockerfile is one dsig has nothing to say about.
+#[test]
+fn the_image_dockerfile_lints_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r = dsig(root, &["lint", "--format", "concise", "docker/Dockerfile"]);
+    assert_eq!(r.code(), Some(0), "{}{}", r.stdout(), r.stderr());
+    assert_eq!(r.stdout(), "no findings in 1 file\n");
+}
