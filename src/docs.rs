@@ -4,7 +4,7 @@
 //! into the binary (`dsig explain CODE`). Their public address is not fixed
 //! by the code: [`DEFAULT_DOCS_URL`] is the one place to set it, and the
 //! environment variable [`DOCS_URL_ENV`] (`DSIG_DOCS_URL`) overrides it at
-//! run time, e.g. `DSIG_DOCS_URL=https://github.com/OWNER/dsig/blob/v1/rules`.
+//! run time, e.g. `DSIG_DOCS_URL=https://github.com/dsig-dev/dsig/blob/v0.1.0/rules`.
 //! A rule's `helpUri` is then `<base>/<CODE>.md`.
 //!
 //! SARIF requires `helpUri` to be an absolute URI, so without a base no
