@@ -55,6 +55,8 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::yaml::position;
+
 /// Largest compose file read (bytes).
 pub const MAX_COMPOSE_FILE: u64 = 1024 * 1024;
 
@@ -606,10 +608,10 @@ const KEY_MARK: &str = "\u{1}dsig-key-position\u{1}";
 
 /// Parse into a tree of the parts kept, with merge keys resolved.
 fn parse_tree(shown: &str, text: &str) -> Result<Node, String> {
-    if let Err((line, column)) = crate::yaml_depth::check(text) {
+    if let Err((line, column)) = crate::yaml::depth::check(text) {
         return Err(format!(
             "{shown}:{line}:{column}: {}",
-            crate::yaml_depth::message()
+            crate::yaml::depth::message()
         ));
     }
     let ctx = Ctx {
@@ -637,16 +639,10 @@ fn parse_tree(shown: &str, text: &str) -> Result<Node, String> {
 /// One line: `file:line:column: message`.
 fn yaml_error(shown: &str, e: &yaml_serde::Error) -> String {
     let msg = e.to_string();
-    match e.location() {
-        Some(l) => {
-            let suffix = format!(" at line {} column {}", l.line(), l.column());
-            let msg = msg.replacen(&suffix, "", 1);
-            format!(
-                "{shown}:{}:{}: {}",
-                l.line(),
-                l.column(),
-                crate::read::message(&msg)
-            )
+    match position::of_error(e) {
+        Some((line, column)) => {
+            let msg = position::without_mark(&msg, line, column);
+            format!("{shown}:{line}:{column}: {}", crate::read::message(&msg))
         }
         None => format!("{shown}: {}", crate::read::message(&msg)),
     }
@@ -654,13 +650,7 @@ fn yaml_error(shown: &str, e: &yaml_serde::Error) -> String {
 
 /// Read the position yaml_serde appended to our marker error.
 fn key_position(msg: &str) -> Option<(usize, usize)> {
-    let rest = &msg[msg.rfind(KEY_MARK)? + KEY_MARK.len()..];
-    if rest.is_empty() || rest.starts_with(" at position") {
-        // yaml_serde omits line and column when both are 0 (the very start).
-        return Some((1, 1));
-    }
-    let (line, column) = rest.strip_prefix(" at line ")?.split_once(" column ")?;
-    Some((line.parse().ok()?, column.trim().parse().ok()?))
+    position::after_marker(msg, KEY_MARK)
 }
 
 struct NodeSeed<'c> {
