@@ -27,6 +27,7 @@ use serde::de::{self, Deserializer};
 use crate::diagnostic::Severity;
 use crate::model::base_images::ShellKind;
 use crate::read;
+use crate::yaml::{depth, position};
 
 /// Names of the configuration file, looked for in this order in each directory.
 pub const FILE_NAMES: &[&str] = &[".dsig.yaml", ".dsig.yml"];
@@ -235,39 +236,6 @@ impl fmt::Display for ConfigError {
     }
 }
 
-/// Removes yaml_serde's own ` at line N column M` / ` at position N` from a
-/// message: the position is given once, in front.
-fn strip_marks(msg: &str) -> String {
-    fn digits(s: &str) -> usize {
-        s.bytes().take_while(u8::is_ascii_digit).count()
-    }
-    /// Length of a mark at the start of `s`, if there is one.
-    fn mark(s: &str) -> Option<usize> {
-        if let Some(rest) = s.strip_prefix(" at line ") {
-            let n = digits(rest);
-            let after = rest[n..].strip_prefix(" column ")?;
-            let m = digits(after);
-            (n > 0 && m > 0).then(|| s.len() - after.len() + m)
-        } else {
-            let rest = s.strip_prefix(" at position ")?;
-            let n = digits(rest);
-            (n > 0).then(|| s.len() - rest.len() + n)
-        }
-    }
-    let mut out = String::with_capacity(msg.len());
-    let mut i = 0;
-    while i < msg.len() {
-        if let Some(len) = mark(&msg[i..]) {
-            i += len;
-            continue;
-        }
-        let c = msg[i..].chars().next().unwrap_or(' ');
-        out.push(c);
-        i += c.len_utf8();
-    }
-    out
-}
-
 /// Parse configuration text; `path` only names the file in errors.
 pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     // A byte order mark is not a column an editor shows.
@@ -279,25 +247,22 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     if blank {
         return Ok(Config::default());
     }
-    if let Err((line, column)) = crate::yaml_depth::check(text) {
+    if let Err((line, column)) = depth::check(text) {
         return Err(ConfigError {
             path: path.to_path_buf(),
             line,
             column,
-            message: crate::yaml_depth::message(),
+            message: depth::message(),
         });
     }
     yaml_serde::from_str::<Config>(text).map_err(|e| {
-        let (line, column) = e
-            .location()
-            .map(|l| (l.line(), l.column()))
-            .unwrap_or((1, 1));
+        let (line, column) = position::of_error(&e).unwrap_or((1, 1));
         ConfigError {
             path: path.to_path_buf(),
             line,
             column,
             // one line, always, quoting at most a short excerpt of the file
-            message: read::message(&strip_marks(&e.to_string())),
+            message: read::message(&position::strip_marks(&e.to_string())),
         }
     })
 }
@@ -619,25 +584,6 @@ mod tests {
         assert_eq!(
             p("init: true\r\nfail-level: info\r\n").unwrap().fail_level,
             Some(FailLevel::Info)
-        );
-    }
-
-    #[test]
-    fn strip_marks_keeps_the_message() {
-        assert_eq!(
-            strip_marks("unknown field `x` at line 2 column 1, expected one of `a`"),
-            "unknown field `x`, expected one of `a`"
-        );
-        assert_eq!(
-            strip_marks(
-                "did not find expected ',' or ']' at line 2 column 1, while parsing a flow sequence at line 1 column 9"
-            ),
-            "did not find expected ',' or ']', while parsing a flow sequence"
-        );
-        assert_eq!(strip_marks("bad at position 12"), "bad");
-        assert_eq!(
-            strip_marks("at line is not a mark"),
-            "at line is not a mark"
         );
     }
 

@@ -26,4 +26,4 @@ pub mod report;
 pub mod rules;
 pub mod shell;
 pub mod suppress;
-pub mod yaml_depth;
+pub mod yaml;

@@ -1,0 +1,248 @@
+//! The serde visitors that build the tree: values are counted against a
+//! budget, and each mapping key's position is learnt from a marker error
+//! (see the module documentation of `compose`).
+
+use serde::de::{
+    self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess,
+    VariantAccess, Visitor,
+};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::fmt;
+
+use super::tree::{Entry, Level, Node};
+use crate::yaml::position;
+
+/// Most YAML nodes built for the services (bounds alias expansion).
+const MAX_NODES: usize = 500_000;
+
+pub(super) struct Ctx {
+    pub(super) nodes: Cell<usize>,
+    /// An error of ours, with its position, that aborts the parse.
+    pub(super) fatal: RefCell<Option<String>>,
+}
+
+impl Ctx {
+    fn count<E: de::Error>(&self) -> Result<(), E> {
+        let n = self.nodes.get() + 1;
+        self.nodes.set(n);
+        if n > MAX_NODES {
+            // yaml_serde adds the position of the value being built.
+            return Err(E::custom(format!(
+                "more than {MAX_NODES} values (alias expansion?)"
+            )));
+        }
+        Ok(())
+    }
+
+    fn fail<T, E: de::Error>(&self, line: usize, column: usize, msg: String) -> Result<T, E> {
+        let mut f = self.fatal.borrow_mut();
+        if f.is_none() {
+            *f = Some(format!("{line}:{column}: {msg}"));
+        }
+        Err(E::custom("aborted"))
+    }
+}
+
+/// Marks the error raised to learn a key's position.
+pub(super) const KEY_MARK: &str = "\u{1}dsig-key-position\u{1}";
+
+/// Read the position yaml_serde appended to our marker error.
+pub(super) fn key_position(msg: &str) -> Option<(usize, usize)> {
+    position::after_marker(msg, KEY_MARK)
+}
+
+pub(super) struct NodeSeed<'c> {
+    pub(super) ctx: &'c Ctx,
+    pub(super) level: Level,
+}
+
+impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+    type Value = Node;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NodeSeed<'_> {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Node, E> {
+        self.ctx.count()?;
+        Ok(Node::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Node, E> {
+        self.ctx.count()?;
+        Ok(Node::Num(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
+        self.ctx.count()?;
+        Ok(Node::Num(v.to_string()))
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
+        self.ctx.count()?;
+        Ok(Node::Num(v.to_string()))
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
+        self.ctx.count()?;
+        Ok(Node::Num(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Node, E> {
+        self.ctx.count()?;
+        Ok(Node::Num(v.to_string()))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Node, E> {
+        self.ctx.count()?;
+        Ok(Node::Str(v.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Node, E> {
+        self.ctx.count()?;
+        Ok(Node::Null)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Node, E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        self.deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        self.ctx.count()?;
+        let mut items = Vec::new();
+        while let Some(n) = seq.next_element_seed(NodeSeed {
+            ctx: self.ctx,
+            level: self.level,
+        })? {
+            items.push(n);
+        }
+        Ok(Node::Seq(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        self.ctx.count()?;
+        let mut entries = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        loop {
+            let mut slot = None;
+            let (key, line, column) = match map.next_key_seed(KeySeed { slot: &mut slot }) {
+                Ok(None) => break,
+                // A sequence or mapping as key: not Compose.
+                Ok(Some(())) => {
+                    map.next_value::<IgnoredAny>()?;
+                    continue;
+                }
+                Err(e) => {
+                    let Some(key) = slot else { return Err(e) };
+                    let Some((line, column)) = key_position(&e.to_string()) else {
+                        return self.ctx.fail(1, 1, format!("no position for key {key:?}"));
+                    };
+                    (key, line, column)
+                }
+            };
+            if let Some(first) = seen.insert(key.clone(), line) {
+                return self.ctx.fail(
+                    line,
+                    column,
+                    format!("duplicate key {key:?} (first on line {first})"),
+                );
+            }
+            let value = match self.level.child(&key) {
+                Some(level) => map.next_value_seed(NodeSeed {
+                    ctx: self.ctx,
+                    level,
+                })?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                    Node::Skipped
+                }
+            };
+            entries.push(Entry {
+                key,
+                line,
+                column,
+                value,
+            });
+        }
+        Ok(Node::Map(entries))
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Node, A::Error> {
+        // A local tag: Compose knows `!reset` (drop the value) and
+        // `!override`; any other tag is ignored.
+        let (tag, variant) = data.variant::<String>()?;
+        let node = variant.newtype_variant_seed(self)?;
+        Ok(if tag == "reset" { Node::Null } else { node })
+    }
+}
+
+/// Deserializes a mapping key; for a scalar key it stores the text in
+/// `slot` and fails on purpose so that the error carries the position.
+struct KeySeed<'s> {
+    slot: &'s mut Option<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl KeySeed<'_> {
+    fn found<E: de::Error>(self, key: String) -> Result<(), E> {
+        *self.slot = Some(key);
+        Err(E::custom(KEY_MARK))
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping key")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.found(v.to_string())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.found(v.to_string())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.found(v.to_string())
+    }
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<(), E> {
+        self.found(v.to_string())
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<(), E> {
+        self.found(v.to_string())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.found(v.to_string())
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.found(v.to_string())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.found(String::new())
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.found(String::new())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        let (_, variant) = data.variant::<IgnoredAny>()?;
+        variant.newtype_variant_seed(self)
+    }
+}
