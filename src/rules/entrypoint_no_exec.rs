@@ -5,7 +5,7 @@ use super::helpers::GRACE;
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileRef, Fix, Severity, Span};
-use crate::model::chain::basename;
+use crate::dirs::basename;
 use crate::model::script::{self, Site};
 use crate::model::{HopKind, Relation};
 use crate::shell::CommandKind;

@@ -40,7 +40,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     let via = if hop
         .argv
         .first()
-        .is_some_and(|p| crate::model::chain::basename(p) == "corepack")
+        .is_some_and(|p| crate::dirs::basename(p) == "corepack")
     {
         "corepack "
     } else {
@@ -286,7 +286,7 @@ fn direct(
     .map(|mut argv| {
         if let Some(p) = argv.first_mut()
             && !p.contains('/')
-            && !crate::prove::on_path(p)
+            && !crate::model::copies::on_path(p)
         {
             *p = format!("node_modules/.bin/{p}");
         }

@@ -5,8 +5,8 @@ use super::helpers::{self, GRACE};
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::dirs::basename;
 use crate::model::base_images::ShellKind;
-use crate::model::chain::basename;
 use crate::model::{Form, HopKind, Origin, Relation};
 
 pub static RULE: Rule = Rule {

@@ -5,7 +5,7 @@ use super::invalid_stopsignal::parse_signal;
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
-use crate::model::chain::basename;
+use crate::dirs::basename;
 use crate::model::{HopKind, Origin};
 use crate::parse::Kind;
 
