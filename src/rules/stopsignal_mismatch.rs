@@ -1,13 +1,13 @@
 //! DSIG014: a server with a known graceful stop signal is the main process,
 //! and the effective STOPSIGNAL is another.
 
-use super::invalid_stopsignal::parse_signal;
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::dirs::basename;
 use crate::model::{HopKind, Origin};
 use crate::parse::Kind;
+use crate::signal::Signal;
 
 pub static RULE: Rule = Rule {
     code: RuleCode::Dsig014,
@@ -19,21 +19,21 @@ pub static RULE: Rule = Rule {
 
 /// The graceful stop signal of well-known servers, and what the default
 /// SIGTERM does to them.
-fn graceful(prog: &str) -> Option<(&'static str, &'static str, &'static str)> {
+fn graceful(prog: &str) -> Option<(&'static str, Signal, &'static str)> {
     match prog {
         "nginx" => Some((
             "nginx",
-            "SIGQUIT",
+            Signal::QUIT,
             "a fast shutdown that closes open connections",
         )),
         p if p.starts_with("php-fpm") => Some((
             "php-fpm",
-            "SIGQUIT",
+            Signal::QUIT,
             "an immediate termination that cuts running requests",
         )),
         "httpd" | "apache2" | "apache2-foreground" | "httpd-foreground" => Some((
             "httpd",
-            "SIGWINCH",
+            Signal::WINCH,
             "an immediate stop that aborts running requests",
         )),
         _ => None,
@@ -58,12 +58,13 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         return vec![];
     }
     let stop = launch.stop_signal();
-    let Ok(canon) = parse_signal(stop) else {
+    let Ok(sig) = Signal::parse(stop) else {
         return vec![]; // DSIG008's
     };
-    if canon == want {
+    if sig == want {
         return vec![];
     }
+    let want = want.name();
     let (span, origin_text) = match &launch.stopsignal {
         Some((_, o @ Origin::Dockerfile { span, .. })) => {
             (*span, format!("STOPSIGNAL {stop} ({})", o.describe()))
@@ -88,7 +89,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     let edit = match &launch.stopsignal {
         Some((_, Origin::Dockerfile { span, .. })) => Some(Edit {
             span: *span,
-            replacement: want.to_string(),
+            replacement: want.clone(),
             file: None,
         }),
         Some(_) => None,
