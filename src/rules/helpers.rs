@@ -1,6 +1,8 @@
 //! Pieces shared by the signal rules: how a shell runs a `-c` string, and
 //! the literal replacement texts.
 
+use super::RuleContext;
+use crate::diagnostic::{Edit, Span};
 use crate::model::base_images::ShellKind;
 pub use crate::model::shell_run::ShellRun;
 use crate::model::{Chain, Relation};
@@ -62,6 +64,13 @@ pub fn exec_in_front(run: &ShellRun, text: &str, at: usize) -> (&'static str, St
         "exec "
     };
     (insert, format!("{}{insert}{}", &text[..at], &text[at..]))
+}
+
+/// An edit of the Dockerfile that inserts `lines` (each ending in a newline)
+/// before the line holding byte `offset`.
+pub fn insert_before_line(cx: &RuleContext, offset: usize, lines: String) -> Edit {
+    let at = cx.line_start(offset);
+    Edit::new(Span::new(at, at), lines)
 }
 
 /// Why the shell stays between the signal and the app, in words.

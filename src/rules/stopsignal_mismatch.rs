@@ -1,11 +1,11 @@
 //! DSIG014: a server with a known graceful stop signal is the main process,
 //! and the effective STOPSIGNAL is another.
 
-use super::{Rule, RuleContext};
+use super::{Rule, RuleContext, helpers};
 use crate::code::RuleCode;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::dirs::basename;
-use crate::model::{HopKind, Origin};
+use crate::model::{HopKind, Launch, Origin};
 use crate::parse::Kind;
 use crate::signal::Signal;
 
@@ -85,29 +85,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     );
     d.set_label(format!("{server} stops gracefully on {want}"));
     d.set_help(format!("`STOPSIGNAL {want}`"));
-    // replace our own STOPSIGNAL, or add one before the stage's CMD/ENTRYPOINT
-    let edit = match &launch.stopsignal {
-        Some((_, Origin::Dockerfile { span, .. })) => Some(Edit {
-            span: *span,
-            replacement: want.clone(),
-            file: None,
-        }),
-        Some(_) => None,
-        None => {
-            let stage = &cx.stages[launch.stage];
-            (stage.from + 1..stage.end)
-                .map(|i| &cx.df.instructions[i])
-                .find(|i| matches!(i.kind, Kind::Cmd | Kind::Entrypoint))
-                .map(|i| {
-                    let line_start = cx.line_start(i.span.start);
-                    Edit {
-                        span: Span::new(line_start, line_start),
-                        replacement: format!("STOPSIGNAL {want}\n"),
-                        file: None,
-                    }
-                })
-        }
-    };
+    let edit = stopsignal_edit(cx, launch, &want);
     if let Some(e) = edit {
         d.set_fix(Fix {
             applicability: Applicability::Unsafe,
@@ -115,6 +93,24 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         });
     }
     vec![d]
+}
+
+/// Replace the Dockerfile's own STOPSIGNAL, or add one before the stage's
+/// first CMD/ENTRYPOINT; none when the stop signal comes from elsewhere.
+fn stopsignal_edit(cx: &RuleContext, launch: &Launch, want: &str) -> Option<Edit> {
+    match &launch.stopsignal {
+        Some((_, Origin::Dockerfile { span, .. })) => Some(Edit::new(*span, want)),
+        Some(_) => None,
+        None => {
+            let stage = &cx.stages[launch.stage];
+            (stage.from + 1..stage.end)
+                .map(|i| &cx.df.instructions[i])
+                .find(|i| matches!(i.kind, Kind::Cmd | Kind::Entrypoint))
+                .map(|i| {
+                    helpers::insert_before_line(cx, i.span.start, format!("STOPSIGNAL {want}\n"))
+                })
+        }
+    }
 }
 
 #[cfg(test)]
