@@ -237,7 +237,7 @@ fn base_runtime_entrypoint<'a>(cx: &RuleContext<'a>) -> Option<&'a [String]> {
 /// `words` start the same runtime as `entrypoint`: `node` for
 /// `/nodejs/bin/node`, `python3` for `/usr/bin/python3.13`, `java -jar`.
 fn same_runtime(words: &[String], entrypoint: &[String]) -> bool {
-    use crate::model::chain::basename;
+    use crate::dirs::basename;
     words.iter().zip(entrypoint).all(|(w, e)| {
         let (w, e) = (basename(w), basename(e));
         w == e || (w.starts_with("python") && e.starts_with("python"))
