@@ -25,5 +25,6 @@ pub mod read;
 pub mod report;
 pub mod rules;
 pub mod shell;
+pub mod signal;
 pub mod suppress;
 pub mod yaml;

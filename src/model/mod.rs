@@ -148,7 +148,7 @@ impl Launch {
         self.stopsignal
             .as_ref()
             .map(|s| s.0.as_str())
-            .unwrap_or("SIGTERM")
+            .unwrap_or(crate::signal::DEFAULT_STOP)
     }
 }
 

@@ -3,8 +3,8 @@
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::dirs::basename;
 use crate::model::HopKind;
-use crate::model::chain::basename;
 
 pub static RULE: Rule = Rule {
     code: RuleCode::Dsig013,
@@ -206,14 +206,14 @@ fn copies_into(cx: &RuleContext, dirs: &[&str]) -> bool {
                 // over a directory above the config's
                 let tree = sources.iter().any(|w| {
                     let v = w.value.trim_end_matches('/');
-                    w.value.ends_with('/') || v == "." || !crate::dirs::basename(v).contains('.')
+                    w.value.ends_with('/') || v == "." || !basename(v).contains('.')
                 });
                 dirs.iter().any(|d| {
                     dest.starts_with(d)
                         || (tree && (dest.is_empty() || d.starts_with(&format!("{dest}/"))))
                         || sources.iter().any(|w| {
                             // `COPY s.conf /` puts /s.conf
-                            let name = crate::dirs::basename(&w.value);
+                            let name = basename(&w.value);
                             format!("{dest}/{name}") == *d
                         })
                 })

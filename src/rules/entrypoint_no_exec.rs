@@ -1,13 +1,14 @@
 //! DSIG006: an entrypoint script in the build context starts the main
 //! process without `exec`.
 
-use super::helpers::GRACE;
+use super::helpers::{self, GRACE, Seat};
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileRef, Fix, Severity, Span};
-use crate::model::chain::basename;
+use crate::dirs::basename;
+use crate::model::HopKind;
+use crate::model::chain::Heredoc;
 use crate::model::script::{self, Site};
-use crate::model::{HopKind, Relation};
 use crate::shell::CommandKind;
 
 pub static RULE: Rule = Rule {
@@ -74,107 +75,147 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         else {
             continue;
         };
-        let info = crate::model::script::ScriptInfo {
-            interpreter: None,
-            sites: sites.clone(),
+        let script = Script {
+            hop: i,
+            rel,
+            text,
+            heredoc: heredoc.as_ref(),
+            shell_name: shell.map(|s| s.display()).unwrap_or("sh"),
+            seat: helpers::seat(chain, i),
+            branches: sites.len() > 1,
             main: *main,
-            has_trap: false,
-            has_errors: false,
         };
-        let shell_name = shell.map(|s| s.display()).unwrap_or("sh");
-        let is_pid1 = matches!(hop.relation, Relation::Pid1 | Relation::Exec);
-        let init = chain.init_before(i).map(|h| h.program().to_string());
-        for (n, site) in info.sites.iter().enumerate() {
-            if is_noise(site) {
-                continue;
+        for (n, site) in sites.iter().enumerate() {
+            if !is_noise(site) {
+                out.push(script.finding(cx, n, site));
             }
-            let app = site
-                .words
-                .iter()
-                .zip(&site.raw)
-                .skip_while(|(w, _)| *w == "eval")
-                .map(|(w, r)| {
-                    if script::is_all_args(r) || r.contains('$') {
-                        "the container's command".to_string()
-                    } else {
-                        basename(w).to_string()
-                    }
-                })
-                .next()
-                .unwrap_or_default();
-            let branch = if info.sites.len() > 1 && Some(n) != info.main {
-                " in one of its branches"
-            } else {
-                ""
-            };
-            let consequence = if let Some(init) = &init {
-                format!(
-                    "{init} forwards SIGTERM to the script's shell ({shell_name}), not to {app}, which is killed without running its shutdown handler"
-                )
-            } else if is_pid1 {
-                format!(
-                    "the script's shell ({shell_name}) stays PID 1 and ignores SIGTERM: {app} never sees it and is SIGKILLed {GRACE}"
-                )
-            } else {
-                format!("the script's shell ({shell_name}) stays between the signal and {app}")
-            };
-            // Error where the script launches the container's command or a
-            // service; a one-shot job script, or a side branch, is a warning.
-            let runs_args = site.raw.iter().any(|r| script::is_all_args(r));
-            let service = runs_args
-                || cx.launch.is_some_and(|l| {
-                    let st = &cx.stages[l.stage];
-                    cx.df.instructions[st.from..st.end]
-                        .iter()
-                        .any(|i| i.kind == crate::parse::Kind::Expose)
-                })
-                || crate::model::chain::runtime_of(&app).is_some();
-            let runtime = crate::model::chain::runtime_of(&app).is_some();
-            let severity = if runtime || (service && branch.is_empty()) {
-                Severity::Error
-            } else {
-                Severity::Warning
-            };
-            let mut d = RULE.diag(
-                severity,
-                cx.hop_span(i),
-                format!(
-                    "{rel}:{} starts `{}` without exec{branch}: no shell execs the last command of a script file, so {consequence}",
-                    site.line, site.text
-                ),
-            );
-            d.set_label(format!("runs {rel}"));
-            let sources = sources_a_file(text);
-            match exec_edit(site, sources) {
-                Ok(edit) => {
-                    let mut fixed = site.text.clone();
-                    fixed.replace_range(edit.at..edit.at + edit.remove, edit.insert);
-                    let place = match heredoc {
-                        Some(h) => format!(
-                            "line {} of the Dockerfile (line {} of {rel}, written by a heredoc)",
-                            h.line + site.line - 1,
-                            site.line
-                        ),
-                        None => format!("line {} of {rel}", site.line),
-                    };
-                    d.set_help(format!(
-                        "write `{}` on {place}",
-                        super::helpers::shown(&fixed)
-                    ));
-                    let fix = match heredoc {
-                        Some(h) => heredoc_fix(cx, h, site, &edit),
-                        None => script_fix(cx, rel, text, site, &edit),
-                    };
-                    if let Some(f) = fix {
-                        d.set_fix(f);
-                    }
-                }
-                Err(why) => d.set_help(why),
-            }
-            out.push(d);
         }
     }
     out
+}
+
+/// An entrypoint script of the chain, as its findings describe it.
+struct Script<'a> {
+    /// The script's hop in the chain.
+    hop: usize,
+    /// Its path in the build context.
+    rel: &'a str,
+    text: &'a str,
+    heredoc: Option<&'a Heredoc>,
+    shell_name: &'a str,
+    seat: Seat,
+    /// More than one command may end the script.
+    branches: bool,
+    /// Index of the site that starts the main process.
+    main: Option<usize>,
+}
+
+impl Script<'_> {
+    /// The finding for site `n`, a command that ends the script without `exec`.
+    fn finding(&self, cx: &RuleContext, n: usize, site: &Site) -> Diagnostic {
+        let rel = self.rel;
+        let app = app_name(site);
+        let branch = if self.branches && Some(n) != self.main {
+            " in one of its branches"
+        } else {
+            ""
+        };
+        let consequence = self.consequence(&app);
+        let mut d = RULE.diag(
+            severity(cx, site, &app, !branch.is_empty()),
+            cx.hop_span(self.hop),
+            format!(
+                "{rel}:{} starts `{}` without exec{branch}: no shell execs the last command of a script file, so {consequence}",
+                site.line, site.text
+            ),
+        );
+        d.set_label(format!("runs {rel}"));
+        match exec_edit(site, sources_a_file(self.text)) {
+            Ok(edit) => self.help_and_fix(cx, &mut d, site, &edit),
+            Err(why) => d.set_help(why),
+        }
+        d
+    }
+
+    /// What the script's shell staying does to the signal.
+    fn consequence(&self, app: &str) -> String {
+        let shell_name = self.shell_name;
+        match &self.seat {
+            Seat::UnderInit(init) => format!(
+                "{init} forwards SIGTERM to the script's shell ({shell_name}), not to {app}, which is killed without running its shutdown handler"
+            ),
+            Seat::Pid1 => format!(
+                "the script's shell ({shell_name}) stays PID 1 and ignores SIGTERM: {app} never sees it and is SIGKILLed {GRACE}"
+            ),
+            Seat::Between => {
+                format!("the script's shell ({shell_name}) stays between the signal and {app}")
+            }
+        }
+    }
+
+    /// The line to write, and the edit of the script or the heredoc.
+    fn help_and_fix(&self, cx: &RuleContext, d: &mut Diagnostic, site: &Site, edit: &ExecEdit) {
+        let rel = self.rel;
+        let mut fixed = site.text.clone();
+        fixed.replace_range(edit.at..edit.at + edit.remove, edit.insert);
+        let place = match self.heredoc {
+            Some(h) => format!(
+                "line {} of the Dockerfile (line {} of {rel}, written by a heredoc)",
+                h.line + site.line - 1,
+                site.line
+            ),
+            None => format!("line {} of {rel}", site.line),
+        };
+        d.set_help(format!("write `{}` on {place}", helpers::shown(&fixed)));
+        let fix = match self.heredoc {
+            Some(h) => heredoc_fix(cx, h, site, edit),
+            None => script_fix(cx, rel, self.text, site, edit),
+        };
+        if let Some(f) = fix {
+            d.set_fix(f);
+        }
+    }
+}
+
+/// The program a site starts, as a message names it: the container's
+/// command when it runs `"$@"` or a name known only at run time.
+fn app_name(site: &Site) -> String {
+    site.words
+        .iter()
+        .zip(&site.raw)
+        .skip_while(|(w, _)| *w == "eval")
+        .map(|(w, r)| {
+            if script::is_all_args(r) || r.contains('$') {
+                "the container's command".to_string()
+            } else {
+                basename(w).to_string()
+            }
+        })
+        .next()
+        .unwrap_or_default()
+}
+
+/// Error where the script launches the container's command or a service;
+/// a one-shot job script, or a side branch, is a warning.
+fn severity(cx: &RuleContext, site: &Site, app: &str, side_branch: bool) -> Severity {
+    let runtime = crate::model::chain::runtime_of(app).is_some();
+    let runs_args = site.raw.iter().any(|r| script::is_all_args(r));
+    let service = runs_args || exposes_a_port(cx) || runtime;
+    if runtime || (service && !side_branch) {
+        Severity::Error
+    } else {
+        Severity::Warning
+    }
+}
+
+/// The stage that runs has an EXPOSE instruction.
+fn exposes_a_port(cx: &RuleContext) -> bool {
+    cx.launch.is_some_and(|l| {
+        let st = &cx.stages[l.stage];
+        cx.df.instructions[st.from..st.end]
+            .iter()
+            .any(|i| i.kind == crate::parse::Kind::Expose)
+    })
 }
 
 /// Where `exec` goes in a site's text: replace `remove` bytes at `at` with
@@ -288,12 +329,7 @@ fn exec_edit(site: &Site, sources: bool) -> Result<ExecEdit, String> {
 
 /// The edit in a script the Dockerfile writes itself (`COPY <<'EOF'`): an
 /// edit of the Dockerfile. Unsafe: nothing after the command runs any more.
-fn heredoc_fix(
-    cx: &RuleContext,
-    h: &crate::model::chain::Heredoc,
-    site: &Site,
-    edit: &ExecEdit,
-) -> Option<Fix> {
+fn heredoc_fix(cx: &RuleContext, h: &Heredoc, site: &Site, edit: &ExecEdit) -> Option<Fix> {
     let off = h.offset?;
     let (start, end) = (off + site.span.start, off + site.span.end);
     if cx.src.get(start..end)? != site.text {

@@ -1,8 +1,11 @@
 //! Pieces shared by the signal rules: how a shell runs a `-c` string, and
 //! the literal replacement texts.
 
+use super::RuleContext;
+use crate::diagnostic::{Edit, Span};
 use crate::model::base_images::ShellKind;
 pub use crate::model::shell_run::ShellRun;
+use crate::model::{Chain, Relation};
 
 /// Longest command text quoted in a message or help (characters).
 pub const MAX_SHOWN: usize = 200;
@@ -26,6 +29,48 @@ pub fn exec_form(argv: &[String]) -> String {
     }
     out.push(b']');
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// Where a process of the chain stands, for what the stop signal does to it.
+pub enum Seat {
+    /// An init comes before it and forwards the signal to it (the init's
+    /// program).
+    UnderInit(String),
+    /// It is PID 1 (or PID 1 execs it), with no init before it.
+    Pid1,
+    /// Another process stands between it and the signal.
+    Between,
+}
+
+/// Where hop `i` of the chain stands.
+pub fn seat(chain: &Chain, i: usize) -> Seat {
+    if let Some(init) = chain.init_before(i) {
+        return Seat::UnderInit(init.program().to_string());
+    }
+    if matches!(chain.hops[i].relation, Relation::Pid1 | Relation::Exec) {
+        Seat::Pid1
+    } else {
+        Seat::Between
+    }
+}
+
+/// `exec` written in front of the command at byte `at` of a `-c` string:
+/// what is inserted, and the string with it. `exec VAR=x cmd` would try to
+/// run `VAR=x`, so assignments are kept with `env`, which execs the command.
+pub fn exec_in_front(run: &ShellRun, text: &str, at: usize) -> (&'static str, String) {
+    let insert = if run.assignments {
+        "exec env "
+    } else {
+        "exec "
+    };
+    (insert, format!("{}{insert}{}", &text[..at], &text[at..]))
+}
+
+/// An edit of the Dockerfile that inserts `lines` (each ending in a newline)
+/// before the line holding byte `offset`.
+pub fn insert_before_line(cx: &RuleContext, offset: usize, lines: String) -> Edit {
+    let at = cx.line_start(offset);
+    Edit::new(Span::new(at, at), lines)
 }
 
 /// Why the shell stays between the signal and the app, in words.

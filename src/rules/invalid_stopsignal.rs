@@ -4,7 +4,8 @@ use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::expand;
-use crate::parse::{Args, Kind};
+use crate::parse::{Args, Kind, Word};
+use crate::signal::{self, Signal};
 
 pub static RULE: Rule = Rule {
     code: RuleCode::Dsig008,
@@ -14,83 +15,6 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-/// Signal names Docker accepts on Linux (without `SIG`), with their numbers.
-const SIGNALS: &[(&str, u32)] = &[
-    ("ABRT", 6),
-    ("ALRM", 14),
-    ("BUS", 7),
-    ("CHLD", 17),
-    ("CLD", 17),
-    ("CONT", 18),
-    ("FPE", 8),
-    ("HUP", 1),
-    ("ILL", 4),
-    ("INT", 2),
-    ("IO", 29),
-    ("IOT", 6),
-    ("KILL", 9),
-    ("PIPE", 13),
-    ("POLL", 29),
-    ("PROF", 27),
-    ("PWR", 30),
-    ("QUIT", 3),
-    ("SEGV", 11),
-    ("STKFLT", 16),
-    ("STOP", 19),
-    ("SYS", 31),
-    ("TERM", 15),
-    ("TRAP", 5),
-    ("TSTP", 20),
-    ("TTIN", 21),
-    ("TTOU", 22),
-    ("URG", 23),
-    ("USR1", 10),
-    ("USR2", 12),
-    ("VTALRM", 26),
-    ("WINCH", 28),
-    ("XCPU", 24),
-    ("XFSZ", 25),
-    ("RTMIN", 34),
-    ("RTMAX", 64),
-];
-
-/// Parse a STOPSIGNAL value as Docker does: a non-zero number, or a name
-/// with or without `SIG` in any case, including `RTMIN+n` and `RTMAX-n`.
-/// Returns the canonical name (`SIGTERM`, `SIGRTMIN+3`) or number.
-pub fn parse_signal(raw: &str) -> Result<String, String> {
-    let v = raw.trim();
-    if let Ok(n) = v.parse::<i64>() {
-        if n == 0 {
-            return Err("signal 0 is not a signal".into());
-        }
-        if !(1..=64).contains(&n) {
-            return Err(format!("there is no signal {n} (Linux has 1 to 64)"));
-        }
-        let name = SIGNALS
-            .iter()
-            .find(|(_, num)| *num as i64 == n)
-            .map(|(s, _)| *s);
-        return Ok(match name {
-            Some(s) => format!("SIG{s}"),
-            None => n.to_string(),
-        });
-    }
-    let upper = v.to_ascii_uppercase();
-    let name = upper.strip_prefix("SIG").unwrap_or(&upper);
-    if SIGNALS.iter().any(|(s, _)| *s == name) {
-        return Ok(format!("SIG{name}"));
-    }
-    for (base, range) in [("RTMIN+", 1..=15), ("RTMAX-", 1..=14)] {
-        if let Some(n) = name.strip_prefix(base).and_then(|n| n.parse::<i64>().ok()) {
-            if range.contains(&n) {
-                return Ok(format!("SIG{base}{n}"));
-            }
-            return Err(format!("SIG{base}{n} is out of range"));
-        }
-    }
-    Err(format!("{raw:?} is not a signal name"))
-}
-
 /// The signal name closest to a misspelt one (at most two edits away).
 fn nearest(raw: &str) -> Option<String> {
     let upper = raw.trim().to_ascii_uppercase();
@@ -98,33 +22,8 @@ fn nearest(raw: &str) -> Option<String> {
     if name.is_empty() || name.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let dist = |a: &str, b: &str| {
-        let a: Vec<char> = a.chars().collect();
-        let b: Vec<char> = b.chars().collect();
-        // edit distance with transpositions (optimal string alignment)
-        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-        for (i, row) in d.iter_mut().enumerate() {
-            row[0] = i;
-        }
-        for (j, cell) in d[0].iter_mut().enumerate() {
-            *cell = j;
-        }
-        for i in 1..=a.len() {
-            for j in 1..=b.len() {
-                let cost = usize::from(a[i - 1] != b[j - 1]);
-                d[i][j] = (d[i - 1][j] + 1)
-                    .min(d[i][j - 1] + 1)
-                    .min(d[i - 1][j - 1] + cost);
-                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        d[a.len()][b.len()]
-    };
-    let mut best: Vec<(usize, &str)> = SIGNALS
-        .iter()
-        .map(|(s, _)| (dist(name, s), *s))
+    let mut best: Vec<(usize, &str)> = signal::names()
+        .map(|s| (distance(name, s), s))
         .filter(|(d, _)| *d <= 2)
         .collect();
     best.sort();
@@ -132,6 +31,31 @@ fn nearest(raw: &str) -> Option<String> {
         [(d, s), rest @ ..] if rest.first().is_none_or(|(d2, _)| d2 > d) => Some(format!("SIG{s}")),
         _ => None,
     }
+}
+
+/// Edit distance with transpositions (optimal string alignment).
+fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 fn check(cx: &RuleContext) -> Vec<Diagnostic> {
@@ -155,55 +79,70 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                     ));
                 }
             }
-            (Kind::Stopsignal, Args::String(w)) => {
-                let value = expand(&w.value, &vars);
-                if value.contains('$') {
-                    continue; // set at build time: cannot judge
-                }
-                match parse_signal(&value) {
-                    Err(why) => {
-                        let mut d = RULE.diag(
-                            Severity::Error,
-                            w.span,
-                            format!("STOPSIGNAL {value}: {why}; Docker rejects the image"),
-                        );
-                        d.set_label("not a signal");
-                        match nearest(&value) {
-                            // a misspelt name: the signal it was meant to be
-                            Some(name) if w.value == value => {
-                                d.set_help(format!("did you mean `STOPSIGNAL {name}`?"));
-                                d.set_fix(Fix {
-                                    applicability: Applicability::Unsafe,
-                                    edits: vec![Edit {
-                                        span: w.span,
-                                        replacement: name,
-                                        file: None,
-                                    }],
-                                });
-                            }
-                            _ => {
-                                d.set_help("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`");
-                            }
-                        }
-                        out.push(d);
-                    }
-                    Ok(canon) if canon == "SIGKILL" || canon == "SIGSTOP" => {
-                        let mut d = RULE.diag(
-                            Severity::Warning,
-                            w.span,
-                            format!("STOPSIGNAL {value}: {canon} cannot be caught, so the app never gets a chance to shut down cleanly{}", if canon == "SIGSTOP" { " (SIGSTOP only pauses it; Docker then kills it after the stop timeout)" } else { "" }),
-                        );
-                        d.set_help("use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`");
-                        out.push(d);
-                    }
-                    Ok(_) => {}
-                }
-            }
+            (Kind::Stopsignal, Args::String(w)) => out.extend(stopsignal(w, &vars)),
             _ => {}
         }
     }
     out
 }
+
+/// The finding for one STOPSIGNAL, with the ARG and ENV values known so far.
+fn stopsignal(w: &Word, vars: &[(String, String)]) -> Option<Diagnostic> {
+    let value = expand(&w.value, vars);
+    if value.contains('$') {
+        return None; // set at build time: cannot judge
+    }
+    match Signal::parse(&value) {
+        Err(why) => Some(not_a_signal(w, &value, &why)),
+        Ok(sig) if sig.cannot_be_caught() => Some(uncatchable(w, &value, sig)),
+        Ok(_) => None,
+    }
+}
+
+/// A value Docker rejects; a misspelt name gets the signal it was meant to be.
+fn not_a_signal(w: &Word, value: &str, why: &str) -> Diagnostic {
+    let mut d = RULE.diag(
+        Severity::Error,
+        w.span,
+        format!("STOPSIGNAL {value}: {why}; Docker rejects the image"),
+    );
+    d.set_label("not a signal");
+    match nearest(value) {
+        Some(name) if w.value == value => {
+            d.set_help(format!("did you mean `STOPSIGNAL {name}`?"));
+            d.set_fix(Fix {
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit {
+                    span: w.span,
+                    replacement: name,
+                    file: None,
+                }],
+            });
+        }
+        _ => d.set_help(GRACEFUL_HELP),
+    }
+    d
+}
+
+/// SIGKILL or SIGSTOP: accepted, but the app cannot act on it.
+fn uncatchable(w: &Word, value: &str, sig: Signal) -> Diagnostic {
+    let canon = sig.name();
+    let pause = if sig == Signal::STOP {
+        " (SIGSTOP only pauses it; Docker then kills it after the stop timeout)"
+    } else {
+        ""
+    };
+    let mut d = RULE.diag(
+        Severity::Warning,
+        w.span,
+        format!("STOPSIGNAL {value}: {canon} cannot be caught, so the app never gets a chance to shut down cleanly{pause}"),
+    );
+    d.set_help(GRACEFUL_HELP);
+    d
+}
+
+const GRACEFUL_HELP: &str =
+    "use the signal the app handles for a graceful stop, e.g. `STOPSIGNAL SIGTERM`";
 
 #[cfg(test)]
 mod tests {
@@ -211,17 +150,7 @@ mod tests {
     use crate::rules::tester::Tester;
 
     #[test]
-    fn parsing() {
-        assert_eq!(parse_signal("SIGTERM").unwrap(), "SIGTERM");
-        assert_eq!(parse_signal("term").unwrap(), "SIGTERM");
-        assert_eq!(parse_signal("sigQuit").unwrap(), "SIGQUIT");
-        assert_eq!(parse_signal("15").unwrap(), "SIGTERM");
-        assert_eq!(parse_signal("RTMIN+3").unwrap(), "SIGRTMIN+3");
-        assert_eq!(parse_signal("40").unwrap(), "40");
-        assert!(parse_signal("0").is_err());
-        assert!(parse_signal("SIGTERMINATE").is_err());
-        assert!(parse_signal("RTMIN+16").is_err());
-        assert!(parse_signal("99").is_err());
+    fn suggestions() {
         assert_eq!(nearest("SIGTREM").as_deref(), Some("SIGTERM"));
         assert_eq!(nearest("QUITT").as_deref(), Some("SIGQUIT"));
         assert_eq!(nearest("SIGGRACEFUL"), None);

@@ -17,10 +17,7 @@ pub static RULE: Rule = Rule {
 
 /// `tail -f /dev/null`, `sleep infinity`, a sleep of a day or more.
 pub fn is_keepalive(argv: &[String]) -> bool {
-    let prog = argv
-        .first()
-        .map(|p| crate::model::chain::basename(p))
-        .unwrap_or("");
+    let prog = argv.first().map(|p| crate::dirs::basename(p)).unwrap_or("");
     match prog {
         "tail" => {
             argv.iter()

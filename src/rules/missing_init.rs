@@ -3,7 +3,7 @@
 use super::helpers::{self, GRACE};
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::chain::Runtime;
 use crate::model::{HopKind, Origin};
 use crate::parse::{Args, Kind};
@@ -74,10 +74,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             ),
         ),
     };
-    let span = match &hop.origin {
-        Origin::Dockerfile { span, .. } => *span,
-        _ => cx.from_span(),
-    };
+    let span = cx.span_of(&hop.origin);
     let mut d = RULE.diag(severity, span, message);
     d.set_label(format!("{name} becomes PID 1"));
     // The literal fix: an init in ENTRYPOINT, keeping an image entrypoint.
@@ -130,12 +127,11 @@ fn fix(
     if (stage.from + 1..anchor).any(|i| insts[i].kind == Kind::User) {
         return None;
     }
-    let line_start = cx.line_start(insts[anchor].span.start);
-    let mut edits = vec![Edit {
-        span: Span::new(line_start, line_start),
-        replacement: format!("{install}\n"),
-        file: None,
-    }];
+    let mut edits = vec![helpers::insert_before_line(
+        cx,
+        insts[anchor].span.start,
+        format!("{install}\n"),
+    )];
     match own(Kind::Entrypoint) {
         Some(e) => {
             let Args::Exec { span, .. } = &insts[e].args else {

@@ -7,6 +7,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::base_images::ShellKind;
 use crate::model::chain::PackageManager;
 use crate::model::{HopKind, Origin, Relation};
+use crate::signal::Signal;
 
 pub static RULE: Rule = Rule {
     code: RuleCode::Dsig004,
@@ -40,7 +41,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     let via = if hop
         .argv
         .first()
-        .is_some_and(|p| crate::model::chain::basename(p) == "corepack")
+        .is_some_and(|p| crate::dirs::basename(p) == "corepack")
     {
         "corepack "
     } else {
@@ -182,8 +183,8 @@ fn judge(f: &Facts) -> (Severity, String) {
     let pm_name = pm.name();
     let stop = f.stop;
     let other_signal = !matches!(
-        stop.to_ascii_uppercase().trim_start_matches("SIG"),
-        "TERM" | "INT" | "15" | "2"
+        Signal::parse(stop),
+        Ok(s) if s == Signal::TERM || s == Signal::INT
     );
     let script_execs = script_run.as_ref().and_then(|r| r.execs);
     match pm {
@@ -286,7 +287,7 @@ fn direct(
     .map(|mut argv| {
         if let Some(p) = argv.first_mut()
             && !p.contains('/')
-            && !crate::prove::on_path(p)
+            && !crate::model::copies::on_path(p)
         {
             *p = format!("node_modules/.bin/{p}");
         }

@@ -1,13 +1,13 @@
 //! DSIG007: exec form runs a shell with `-c` whose string does not end in
 //! an exec'd app.
 
-use super::helpers::{self, GRACE};
+use super::helpers::{self, GRACE, Seat, ShellRun};
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::dirs::basename;
 use crate::model::base_images::ShellKind;
-use crate::model::chain::basename;
-use crate::model::{Form, HopKind, Origin, Relation};
+use crate::model::{Chain, Form, HopKind, Origin};
 
 pub static RULE: Rule = Rule {
     code: RuleCode::Dsig007,
@@ -36,93 +36,113 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         else {
             continue;
         };
-        if shell_form_origins.contains(&&hop.origin) {
-            continue;
-        }
-        // the shell npm/yarn/pnpm run their script with: DSIG004's
-        if i > 0 && matches!(chain.hops[i - 1].kind, HopKind::PackageManager { .. }) {
-            continue;
-        }
-        if i > 0
-            && matches!(chain.hops[i - 1].kind, HopKind::Wrapper { ref name } if name == "su" || name == "runuser")
-        {
+        if shell_form_origins.contains(&&hop.origin) || started_by_other_rule(chain, i) {
             continue;
         }
         let sh = hop.display();
         let sh = sh.split(" \"").next().unwrap_or("sh -c").to_string();
-        let app = &run.app;
-        let is_pid1 = matches!(hop.relation, Relation::Pid1 | Relation::Exec);
-        let init = chain.init_before(i).map(|h| h.program().to_string());
-        let src = cx.hop_source(i);
-        let (severity, message) = match run.execs {
-            Some(true) if run.explicit_exec => continue,
-            // bash named explicitly replaces itself with a single command everywhere
-            Some(true)
-                if *flavor == ShellKind::Bash
-                    && hop.argv.first().is_some_and(|p| basename(p) == "bash") =>
-            {
-                continue;
-            }
-            Some(true) => (
-                Severity::Warning,
-                format!(
-                    "`{sh}` ({src}) works only because /bin/sh here is {}, which replaces itself with the single command; under dash (Debian, Ubuntu) the shell stays and {app} does not receive SIGTERM",
-                    flavor.display()
-                ),
-            ),
-            Some(false) => {
-                let why = helpers::why_shell_stays(run);
-                let consequence = if let Some(init) = &init {
-                    format!(
-                        "{init} forwards SIGTERM to the shell, not to {app}, which is killed without running its shutdown handler"
-                    )
-                } else if is_pid1 {
-                    format!("the shell is PID 1 and ignores SIGTERM, so {app} is SIGKILLed {GRACE}")
-                } else {
-                    format!("{app} does not receive SIGTERM")
-                };
-                (
-                    Severity::Error,
-                    format!(
-                        "`{sh}` ({src}) keeps {} between the signal and {app}: {why}; {consequence}",
-                        flavor.display()
-                    ),
-                )
-            }
-            None => (
-                Severity::Warning,
-                format!(
-                    "`{sh}` ({src}): whether the shell ({}) replaces itself with {app} is not known (not measured for this command or shell), so {app} may not receive SIGTERM",
-                    flavor.display()
-                ),
-            ),
+        let Some((severity, message)) = judge(cx, chain, i, *flavor, run, &sh) else {
+            continue;
         };
+        let app = &run.app;
         let mut d = RULE.diag(severity, cx.hop_span(i), message);
         d.set_label(format!("{sh} stays in front of {app}"));
-        d.set_help(match (&run.main_argv, &run.after, run.main_span) {
-            (Some(argv), None, _) if run.whole_argv.is_some() => format!(
-                "drop the shell and run the command in exec form: `{}`",
-                helpers::exec_form(argv)
-            ),
-            (_, None, Some((s, _))) if !run.pipeline => {
-                let insert = if run.assignments {
-                    "exec env "
-                } else {
-                    "exec "
-                };
-                format!(
-                    "put `exec` in front of the command inside the string: \"{}{insert}{}\"",
-                    &text[..s],
-                    &text[s..]
-                )
-            }
-            _ => format!(
-                "end the string with the app started by `exec`, and move anything that follows it elsewhere: \"… exec {app} …\""
-            ),
-        });
+        d.set_help(help(run, text));
         out.push(d);
     }
     out
+}
+
+/// The shell that npm/yarn/pnpm run their script with (DSIG004's), or one
+/// that su/runuser start (DSIG010's).
+fn started_by_other_rule(chain: &Chain, i: usize) -> bool {
+    i > 0
+        && match &chain.hops[i - 1].kind {
+            HopKind::PackageManager { .. } => true,
+            HopKind::Wrapper { name } => name == "su" || name == "runuser",
+            _ => false,
+        }
+}
+
+/// The severity and the message for the shell of hop `i`; `None` when it
+/// replaces itself with the app.
+fn judge(
+    cx: &RuleContext,
+    chain: &Chain,
+    i: usize,
+    flavor: ShellKind,
+    run: &ShellRun,
+    sh: &str,
+) -> Option<(Severity, String)> {
+    let hop = &chain.hops[i];
+    let app = &run.app;
+    let src = cx.hop_source(i);
+    Some(match run.execs {
+        Some(true) if run.explicit_exec => return None,
+        // bash named explicitly replaces itself with a single command everywhere
+        Some(true)
+            if flavor == ShellKind::Bash
+                && hop.argv.first().is_some_and(|p| basename(p) == "bash") =>
+        {
+            return None;
+        }
+        Some(true) => (
+            Severity::Warning,
+            format!(
+                "`{sh}` ({src}) works only because /bin/sh here is {}, which replaces itself with the single command; under dash (Debian, Ubuntu) the shell stays and {app} does not receive SIGTERM",
+                flavor.display()
+            ),
+        ),
+        Some(false) => {
+            let why = helpers::why_shell_stays(run);
+            let consequence = consequence(&helpers::seat(chain, i), app);
+            (
+                Severity::Error,
+                format!(
+                    "`{sh}` ({src}) keeps {} between the signal and {app}: {why}; {consequence}",
+                    flavor.display()
+                ),
+            )
+        }
+        None => (
+            Severity::Warning,
+            format!(
+                "`{sh}` ({src}): whether the shell ({}) replaces itself with {app} is not known (not measured for this command or shell), so {app} may not receive SIGTERM",
+                flavor.display()
+            ),
+        ),
+    })
+}
+
+/// What the shell staying does to the signal, by where it stands.
+fn consequence(seat: &Seat, app: &str) -> String {
+    match seat {
+        Seat::UnderInit(init) => format!(
+            "{init} forwards SIGTERM to the shell, not to {app}, which is killed without running its shutdown handler"
+        ),
+        Seat::Pid1 => {
+            format!("the shell is PID 1 and ignores SIGTERM, so {app} is SIGKILLed {GRACE}")
+        }
+        Seat::Between => format!("{app} does not receive SIGTERM"),
+    }
+}
+
+/// How to let the app receive the signal.
+fn help(run: &ShellRun, text: &str) -> String {
+    let app = &run.app;
+    match (&run.main_argv, &run.after, run.main_span) {
+        (Some(argv), None, _) if run.whole_argv.is_some() => format!(
+            "drop the shell and run the command in exec form: `{}`",
+            helpers::exec_form(argv)
+        ),
+        (_, None, Some((s, _))) if !run.pipeline => format!(
+            "put `exec` in front of the command inside the string: \"{}\"",
+            helpers::exec_in_front(run, text, s).1
+        ),
+        _ => format!(
+            "end the string with the app started by `exec`, and move anything that follows it elsewhere: \"… exec {app} …\""
+        ),
+    }
 }
 
 #[cfg(test)]

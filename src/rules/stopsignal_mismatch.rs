@@ -1,13 +1,13 @@
 //! DSIG014: a server with a known graceful stop signal is the main process,
 //! and the effective STOPSIGNAL is another.
 
-use super::invalid_stopsignal::parse_signal;
-use super::{Rule, RuleContext};
+use super::{Rule, RuleContext, helpers};
 use crate::code::RuleCode;
-use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
-use crate::model::chain::basename;
-use crate::model::{HopKind, Origin};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::dirs::basename;
+use crate::model::{HopKind, Launch, Origin};
 use crate::parse::Kind;
+use crate::signal::Signal;
 
 pub static RULE: Rule = Rule {
     code: RuleCode::Dsig014,
@@ -19,21 +19,21 @@ pub static RULE: Rule = Rule {
 
 /// The graceful stop signal of well-known servers, and what the default
 /// SIGTERM does to them.
-fn graceful(prog: &str) -> Option<(&'static str, &'static str, &'static str)> {
+fn graceful(prog: &str) -> Option<(&'static str, Signal, &'static str)> {
     match prog {
         "nginx" => Some((
             "nginx",
-            "SIGQUIT",
+            Signal::QUIT,
             "a fast shutdown that closes open connections",
         )),
         p if p.starts_with("php-fpm") => Some((
             "php-fpm",
-            "SIGQUIT",
+            Signal::QUIT,
             "an immediate termination that cuts running requests",
         )),
         "httpd" | "apache2" | "apache2-foreground" | "httpd-foreground" => Some((
             "httpd",
-            "SIGWINCH",
+            Signal::WINCH,
             "an immediate stop that aborts running requests",
         )),
         _ => None,
@@ -58,12 +58,13 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         return vec![];
     }
     let stop = launch.stop_signal();
-    let Ok(canon) = parse_signal(stop) else {
+    let Ok(sig) = Signal::parse(stop) else {
         return vec![]; // DSIG008's
     };
-    if canon == want {
+    if sig == want {
         return vec![];
     }
+    let want = want.name();
     let (span, origin_text) = match &launch.stopsignal {
         Some((_, o @ Origin::Dockerfile { span, .. })) => {
             (*span, format!("STOPSIGNAL {stop} ({})", o.describe()))
@@ -84,29 +85,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     );
     d.set_label(format!("{server} stops gracefully on {want}"));
     d.set_help(format!("`STOPSIGNAL {want}`"));
-    // replace our own STOPSIGNAL, or add one before the stage's CMD/ENTRYPOINT
-    let edit = match &launch.stopsignal {
-        Some((_, Origin::Dockerfile { span, .. })) => Some(Edit {
-            span: *span,
-            replacement: want.to_string(),
-            file: None,
-        }),
-        Some(_) => None,
-        None => {
-            let stage = &cx.stages[launch.stage];
-            (stage.from + 1..stage.end)
-                .map(|i| &cx.df.instructions[i])
-                .find(|i| matches!(i.kind, Kind::Cmd | Kind::Entrypoint))
-                .map(|i| {
-                    let line_start = cx.line_start(i.span.start);
-                    Edit {
-                        span: Span::new(line_start, line_start),
-                        replacement: format!("STOPSIGNAL {want}\n"),
-                        file: None,
-                    }
-                })
-        }
-    };
+    let edit = stopsignal_edit(cx, launch, &want);
     if let Some(e) = edit {
         d.set_fix(Fix {
             applicability: Applicability::Unsafe,
@@ -114,6 +93,24 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         });
     }
     vec![d]
+}
+
+/// Replace the Dockerfile's own STOPSIGNAL, or add one before the stage's
+/// first CMD/ENTRYPOINT; none when the stop signal comes from elsewhere.
+fn stopsignal_edit(cx: &RuleContext, launch: &Launch, want: &str) -> Option<Edit> {
+    match &launch.stopsignal {
+        Some((_, Origin::Dockerfile { span, .. })) => Some(Edit::new(*span, want)),
+        Some(_) => None,
+        None => {
+            let stage = &cx.stages[launch.stage];
+            (stage.from + 1..stage.end)
+                .map(|i| &cx.df.instructions[i])
+                .find(|i| matches!(i.kind, Kind::Cmd | Kind::Entrypoint))
+                .map(|i| {
+                    helpers::insert_before_line(cx, i.span.start, format!("STOPSIGNAL {want}\n"))
+                })
+        }
+    }
 }
 
 #[cfg(test)]
