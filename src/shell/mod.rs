@@ -1148,41 +1148,6 @@ fn function_bodies_in(tree: &Tree, text: &str) -> Vec<(String, Span)> {
     }
 }
 
-/// The statements inside the braces of function `name`, if `text` defines it.
-pub fn function_body(text: &str, name: &str) -> Option<Span> {
-    let tree = parse(text)?;
-    let cx = Cx { text };
-    let mut cursor = tree.root_node().walk();
-    let mut found = None;
-    loop {
-        let node = cursor.node();
-        if node.kind() == "function_definition"
-            && let Some(n) = node.child_by_field_name("name")
-        {
-            let s = cx.span(n);
-            if &text[s.start..s.end] == name
-                && let Some(body) = node.child_by_field_name("body")
-            {
-                let mut blocks = Vec::new();
-                cx.collect_blocks(body, &mut blocks);
-                // the last definition wins, as in the shell
-                found = blocks.into_iter().next();
-            }
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return found;
-            }
-        }
-    }
-}
-
 impl Cx<'_> {
     /// Blocks of statements directly inside `node` (recursing into the
     /// clause nodes of `if` and `case`).
@@ -1273,12 +1238,20 @@ mod block_tests {
 
     #[test]
     fn function_bodies() {
+        let body = |t: &str, name: &str| {
+            super::function_bodies(t)
+                .into_iter()
+                .rev()
+                .find(|(n, _)| n == name)
+                .map(|(_, b)| t[b.start..b.end].to_string())
+        };
         let t = "main() {\n  setup\n  exec \"$@\"\n}\nmain \"$@\"\n";
-        let b = function_body(t, "main").unwrap();
-        assert_eq!(&t[b.start..b.end], "setup\n  exec \"$@\"");
-        assert!(function_body(t, "other").is_none());
+        assert_eq!(body(t, "main").unwrap(), "setup\n  exec \"$@\"");
+        assert!(body(t, "other").is_none());
         let t = "function run { node s.js; }\nrun\n";
-        let b = function_body(t, "run").unwrap();
-        assert_eq!(&t[b.start..b.end], "node s.js");
+        assert_eq!(body(t, "run").unwrap(), "node s.js");
+        // the last definition is the one the shell runs
+        let t = "f() { a; }\nf() { b; }\nf\n";
+        assert_eq!(body(t, "f").unwrap(), "b");
     }
 }
