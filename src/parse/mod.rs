@@ -230,24 +230,48 @@ fn trim_continuation(line: &str, escape: char) -> (&str, bool) {
 
 /// Parse a Dockerfile. Never fails: problems are in `errors`.
 pub fn parse(src: &str) -> Dockerfile {
-    let mut df = Dockerfile {
-        escape: '\\',
-        ..Default::default()
+    let mut p = Parser {
+        src,
+        df: Dockerfile {
+            escape: '\\',
+            ..Default::default()
+        },
+        lines: RawLines::new(src),
+        dirs: Directives {
+            escape: '\\',
+            done: false,
+            seen: Vec::new(),
+        },
+        line: 0,
+        pieces: Vec::new(),
     };
-    let mut lines = RawLines::new(src);
-    let mut dirs = Directives {
-        escape: '\\',
-        done: false,
-        seen: Vec::new(),
-    };
-    // Physical lines read so far.
-    let mut i = 0;
-    // The pieces of the current logical line (reused).
-    let mut pieces: Vec<(&str, usize)> = Vec::new();
-    while let Some(raw) = lines.next() {
+    while let Some(raw) = p.lines.next() {
+        p.logical_line(raw);
+    }
+    p.finish()
+}
+
+/// The state of one parse: the lines still to read, the directives, and
+/// what is built so far.
+struct Parser<'a> {
+    src: &'a str,
+    df: Dockerfile,
+    lines: RawLines<'a>,
+    dirs: Directives,
+    /// Physical lines read so far.
+    line: usize,
+    /// The pieces of the current logical line (reused).
+    pieces: Vec<(&'a str, usize)>,
+}
+
+impl<'a> Parser<'a> {
+    /// The logical line starting at physical line `raw`: its comment or
+    /// directive, its continuation lines, then its instruction.
+    fn logical_line(&mut self, raw: RawLine) {
+        let src = self.src;
         let mut start = raw.start;
-        if i == 0 && src[start..raw.end].starts_with(BOM) {
-            df.bom = true;
+        if self.line == 0 && src[start..raw.end].starts_with(BOM) {
+            self.df.bom = true;
             start += BOM.len();
         }
         let full = &src[start..raw.end];
@@ -255,150 +279,179 @@ pub fn parse(src: &str) -> Dockerfile {
         let token = &full[lead..];
         let token_off = start + lead;
         if is_comment(token) {
-            df.comments.push(Comment {
+            self.df.comments.push(Comment {
                 text: token[1..].trim_matches(is_space).to_string(),
                 span: Span::new(token_off, raw.end),
-                line: i + 1,
+                line: self.line + 1,
             });
         }
-        match dirs.process(token) {
-            Ok(Some((name, value))) => df.directives.push(Directive {
-                name,
-                value,
-                span: Span::new(token_off, raw.end),
-            }),
-            Ok(None) => {}
-            Err(message) => df.errors.push(SyntaxError {
-                message: message.into(),
-                span: Span::new(token_off, raw.end),
-            }),
-        }
-        df.escape = dirs.escape;
-        let first_line = i;
-        i += 1;
+        self.directive(token, Span::new(token_off, raw.end));
+        let first_line = self.line;
+        self.line += 1;
         let token = if is_comment(token) { "" } else { token };
-        let (piece, continued) = trim_continuation(token, dirs.escape);
+        let (piece, continued) = trim_continuation(token, self.dirs.escape);
         if !continued && piece.is_empty() {
-            continue;
+            return;
         }
-        pieces.clear();
-        pieces.push((piece, token_off));
-        let mut last_end = raw.end;
-        let mut continued = continued;
+        self.pieces.clear();
+        self.pieces.push((piece, token_off));
+        let last_end = if continued {
+            self.continuation_lines(raw.end)
+        } else {
+            raw.end
+        };
+        let logical = Logical::join(&self.pieces);
+        match build_instruction(&logical, self.dirs.escape) {
+            Ok(Some(mut inst)) => {
+                inst.line = first_line + 1;
+                inst.end_line = self.line;
+                inst.span = Span::new(inst.keyword_span.start, last_end.max(inst.keyword_span.end));
+                if inst.kind.can_contain_heredoc() && logical.text.contains("<<") {
+                    self.heredocs(&mut inst, &logical);
+                }
+                self.df.instructions.push(inst);
+            }
+            Ok(None) => {}
+            Err((message, span)) => self.error(message, span),
+        }
+    }
+
+    /// A parser directive (or the line that ends them), at `span`.
+    fn directive(&mut self, token: &str, span: Span) {
+        match self.dirs.process(token) {
+            Ok(Some((name, value))) => self.df.directives.push(Directive { name, value, span }),
+            Ok(None) => {}
+            Err(message) => self.df.errors.push(SyntaxError {
+                message: message.into(),
+                span,
+            }),
+        }
+        self.df.escape = self.dirs.escape;
+    }
+
+    /// The lines that continue a logical line, into `pieces` (comments and
+    /// blank lines between them are skipped); returns where the last one
+    /// ends.
+    fn continuation_lines(&mut self, mut last_end: usize) -> usize {
+        let src = self.src;
+        let mut continued = true;
         while continued {
-            let Some(raw) = lines.next() else {
+            let Some(raw) = self.lines.next() else {
                 break;
             };
             let text = &src[raw.start..raw.end];
             // A directive-looking line here still ends directive processing.
-            let _ = dirs.process(text.trim_start_matches(is_space));
-            i += 1;
+            let _ = self.dirs.process(text.trim_start_matches(is_space));
+            self.line += 1;
             if is_comment(text) {
                 let t = text.trim_start_matches(is_space);
-                df.comments.push(Comment {
+                self.df.comments.push(Comment {
                     text: t[1..].trim_matches(is_space).to_string(),
                     span: Span::new(raw.end - t.len(), raw.end),
-                    line: i,
+                    line: self.line,
                 });
                 continue;
             }
             if text.trim_start_matches(is_space).is_empty() {
                 continue;
             }
-            let (piece, c) = trim_continuation(text, dirs.escape);
-            pieces.push((piece, raw.start));
+            let (piece, c) = trim_continuation(text, self.dirs.escape);
+            self.pieces.push((piece, raw.start));
             last_end = raw.end;
             continued = c;
         }
-        let logical = Logical::join(&pieces);
-        let end_line = i; // 1-based line of the last physical line read
-        let inst_end = last_end;
-        match build_instruction(&logical, dirs.escape) {
-            Ok(Some(mut inst)) => {
-                inst.line = first_line + 1;
-                inst.end_line = end_line;
-                inst.span = Span::new(inst.keyword_span.start, inst_end.max(inst.keyword_span.end));
-                if inst.kind.can_contain_heredoc() && logical.text.contains("<<") {
-                    let markers = words::heredoc_markers(&logical.text);
-                    for m in markers {
-                        let marker_span = logical.span(m.start, m.end);
-                        let mut content = String::new();
-                        let body_start = lines.pos;
-                        let body_line = i + 1;
-                        let mut body_end = body_start;
-                        let mut terminated = false;
-                        for raw in lines.by_ref() {
-                            i += 1;
-                            let text = &src[raw.start..raw.end];
-                            let cand = if m.chomp {
-                                text.trim_start_matches('\t')
-                            } else {
-                                text
-                            };
-                            if cand == m.name {
-                                terminated = true;
-                                inst.span.end = raw.end;
-                                inst.end_line = i;
-                                break;
-                            }
-                            content.push_str(&src[raw.start..raw.next]);
-                            if !src[raw.start..raw.next].ends_with('\n') {
-                                content.push('\n');
-                            }
-                            body_end = raw.next;
-                        }
-                        if !terminated {
-                            df.errors.push(SyntaxError {
-                                message: format!("unterminated heredoc {}", m.name).into(),
-                                span: marker_span,
-                            });
-                            inst.span.end = src.len();
-                            inst.end_line = i;
-                        }
-                        inst.heredocs.push(Heredoc {
-                            name: m.name,
-                            chomp: m.chomp,
-                            quoted: m.quoted,
-                            marker_span,
-                            content,
-                            content_span: Span::new(body_start, body_end),
-                            line: body_line,
-                        });
-                        if !terminated {
-                            break;
-                        }
-                    }
-                }
-                df.instructions.push(inst);
+        last_end
+    }
+
+    /// The bodies of the heredocs `inst` opens, read from the lines that
+    /// follow it.
+    fn heredocs(&mut self, inst: &mut Instruction, logical: &Logical) {
+        for m in words::heredoc_markers(&logical.text) {
+            let marker_span = logical.span(m.start, m.end);
+            let body_start = self.lines.pos;
+            let body_line = self.line + 1;
+            let (content, body_end, terminated) = self.heredoc_body(inst, &m);
+            if !terminated {
+                self.df.errors.push(SyntaxError {
+                    message: format!("unterminated heredoc {}", m.name).into(),
+                    span: marker_span,
+                });
+                inst.span.end = self.src.len();
+                inst.end_line = self.line;
             }
-            Ok(None) => {}
-            Err((message, span)) => {
-                // a file of many equal mistakes holds the message once
-                let message = match df
-                    .errors
-                    .iter()
-                    .rev()
-                    .take(8)
-                    .find(|e| *e.message == message)
-                {
-                    Some(e) => e.message.clone(),
-                    None => message.into(),
-                };
-                df.errors.push(SyntaxError { message, span });
+            inst.heredocs.push(Heredoc {
+                name: m.name,
+                chomp: m.chomp,
+                quoted: m.quoted,
+                marker_span,
+                content,
+                content_span: Span::new(body_start, body_end),
+                line: body_line,
+            });
+            if !terminated {
+                break;
             }
         }
     }
-    if df.instructions.is_empty() && df.errors.is_empty() {
-        df.errors.push(SyntaxError {
-            message: "file with no instructions".into(),
-            span: Span::new(0, 0),
-        });
+
+    /// One heredoc's lines up to its terminator: the content, where it
+    /// ends, and whether the terminator was found (then `inst` ends there).
+    fn heredoc_body(&mut self, inst: &mut Instruction, m: &words::Marker) -> (String, usize, bool) {
+        let src = self.src;
+        let mut content = String::new();
+        let mut body_end = self.lines.pos;
+        for raw in self.lines.by_ref() {
+            self.line += 1;
+            let text = &src[raw.start..raw.end];
+            let cand = if m.chomp {
+                text.trim_start_matches('\t')
+            } else {
+                text
+            };
+            if cand == m.name {
+                inst.span.end = raw.end;
+                inst.end_line = self.line;
+                return (content, body_end, true);
+            }
+            content.push_str(&src[raw.start..raw.next]);
+            if !src[raw.start..raw.next].ends_with('\n') {
+                content.push('\n');
+            }
+            body_end = raw.next;
+        }
+        (content, body_end, false)
     }
-    // a large file's lists grew by doubling: give the slack back
-    df.instructions.shrink_to_fit();
-    df.errors.shrink_to_fit();
-    df.comments.shrink_to_fit();
-    df
+
+    /// A syntax error; a file of many equal mistakes holds the message once.
+    fn error(&mut self, message: String, span: Span) {
+        let message = match self
+            .df
+            .errors
+            .iter()
+            .rev()
+            .take(8)
+            .find(|e| *e.message == message)
+        {
+            Some(e) => e.message.clone(),
+            None => message.into(),
+        };
+        self.df.errors.push(SyntaxError { message, span });
+    }
+
+    fn finish(mut self) -> Dockerfile {
+        let df = &mut self.df;
+        if df.instructions.is_empty() && df.errors.is_empty() {
+            df.errors.push(SyntaxError {
+                message: "file with no instructions".into(),
+                span: Span::new(0, 0),
+            });
+        }
+        // a large file's lists grew by doubling: give the slack back
+        df.instructions.shrink_to_fit();
+        df.errors.shrink_to_fit();
+        df.comments.shrink_to_fit();
+        self.df
+    }
 }
 
 type BuildResult = Result<Option<Instruction>, (String, Span)>;
@@ -426,23 +479,7 @@ fn build_from(lg: &Logical, escape: char, start: usize, end: usize) -> BuildResu
     let after_kw = text[kw_len..].trim_start_matches(is_ascii_ws);
     let args_start = end - after_kw.len();
     let (flags, rest_off) = words::extract_flags(after_kw);
-    let flags: Vec<Flag> = flags
-        .into_iter()
-        .map(|f| {
-            let raw = f.value;
-            let body = raw.strip_prefix("--").unwrap_or(&raw);
-            let (name, value) = match body.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (body.to_string(), None),
-            };
-            Flag {
-                span: lg.span(args_start + f.start, args_start + f.end),
-                raw,
-                name,
-                value,
-            }
-        })
-        .collect();
+    let flags = to_flags(flags, &|s, e| lg.span(args_start + s, args_start + e));
     let rest_raw = &after_kw[rest_off..];
     let rest = rest_raw.trim_start_matches(is_space);
     let rest_start = args_start + rest_off + (rest_raw.len() - rest.len());
@@ -456,30 +493,11 @@ fn build_from(lg: &Logical, escape: char, start: usize, end: usize) -> BuildResu
         Kind::Cmd | Kind::Entrypoint | Kind::Run | Kind::Shell => {
             maybe_json(rest, &at).map_err(|m| (m, err_span))?
         }
-        Kind::Add | Kind::Copy | Kind::Volume => match json::parse_array(rest) {
-            json::JsonArray::Ok(ws, span) => Args::Exec {
-                words: to_words(ws, &at),
-                span: at(span.0, span.1),
-            },
-            json::JsonArray::NotStrings => {
-                return Err((
-                    format!("{} takes a JSON array of strings only", kind.name()),
-                    err_span,
-                ));
-            }
-            json::JsonArray::Invalid(_) => whitespace_words(rest, &at),
-        },
-        Kind::Expose | Kind::From => whitespace_words(rest, &at),
-        Kind::Maintainer | Kind::Stopsignal | Kind::User | Kind::Workdir => {
-            if rest.is_empty() {
-                Args::None
-            } else {
-                Args::String(Word {
-                    value: rest.to_string(),
-                    span: at(0, rest.len()),
-                })
-            }
+        Kind::Add | Kind::Copy | Kind::Volume => {
+            paths_args(kind, rest, &at).map_err(|m| (m, err_span))?
         }
+        Kind::Expose | Kind::From => whitespace_words(rest, &at),
+        Kind::Maintainer | Kind::Stopsignal | Kind::User | Kind::Workdir => string_arg(rest, &at),
         Kind::Arg => {
             let ws = words::parse_words(rest, escape);
             if ws.is_empty() {
@@ -489,45 +507,8 @@ fn build_from(lg: &Logical, escape: char, start: usize, end: usize) -> BuildResu
             }
         }
         Kind::Env | Kind::Label => name_val(rest, escape, kind, &at).map_err(|m| (m, err_span))?,
-        Kind::Healthcheck => {
-            let sep = rest.find(is_space).unwrap_or(rest.len());
-            if sep == 0 {
-                Args::None
-            } else {
-                let after = &rest[sep..];
-                let next = sep + (after.len() - after.trim_start_matches(is_space).len());
-                let sub = |s: usize, e: usize| at(next + s, next + e);
-                let cmd = maybe_json(&rest[next..], &sub).map_err(|m| (m, err_span))?;
-                Args::Health {
-                    kind: Word {
-                        value: rest[..sep].to_string(),
-                        span: at(0, sep),
-                    },
-                    cmd: Box::new(cmd),
-                }
-            }
-        }
-        Kind::Onbuild => {
-            if rest.is_empty() {
-                Args::None
-            } else {
-                match build_from(lg, escape, rest_start, rest_start + rest.len())? {
-                    Some(inner) => {
-                        if matches!(inner.kind, Kind::Onbuild | Kind::From | Kind::Maintainer) {
-                            return Err((
-                                format!(
-                                    "{} isn't allowed as an ONBUILD trigger",
-                                    inner.kind.name()
-                                ),
-                                inner.keyword_span,
-                            ));
-                        }
-                        Args::Onbuild(Box::new(inner))
-                    }
-                    None => Args::None,
-                }
-            }
-        }
+        Kind::Healthcheck => healthcheck_args(rest, &at).map_err(|m| (m, err_span))?,
+        Kind::Onbuild => onbuild_args(lg, escape, rest_start, rest)?,
     };
     Ok(Some(Instruction {
         kind,
@@ -542,6 +523,100 @@ fn build_from(lg: &Logical, escape: char, start: usize, end: usize) -> BuildResu
         args_span,
         heredocs: Vec::new(),
     }))
+}
+
+/// The `--name[=value]` flags of an instruction.
+fn to_flags(flags: Vec<words::Piece>, at: &dyn Fn(usize, usize) -> Span) -> Vec<Flag> {
+    flags
+        .into_iter()
+        .map(|f| {
+            let raw = f.value;
+            let body = raw.strip_prefix("--").unwrap_or(&raw);
+            let (name, value) = match body.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (body.to_string(), None),
+            };
+            Flag {
+                span: at(f.start, f.end),
+                raw,
+                name,
+                value,
+            }
+        })
+        .collect()
+}
+
+/// ADD, COPY, VOLUME: a JSON array of strings, or words.
+fn paths_args(kind: Kind, rest: &str, at: &dyn Fn(usize, usize) -> Span) -> Result<Args, String> {
+    Ok(match json::parse_array(rest) {
+        json::JsonArray::Ok(ws, span) => Args::Exec {
+            words: to_words(ws, at),
+            span: at(span.0, span.1),
+        },
+        json::JsonArray::NotStrings => {
+            return Err(format!(
+                "{} takes a JSON array of strings only",
+                kind.name()
+            ));
+        }
+        json::JsonArray::Invalid(_) => whitespace_words(rest, at),
+    })
+}
+
+/// The rest of the line as one string (MAINTAINER, STOPSIGNAL, USER, WORKDIR).
+fn string_arg(rest: &str, at: &dyn Fn(usize, usize) -> Span) -> Args {
+    if rest.is_empty() {
+        Args::None
+    } else {
+        Args::String(Word {
+            value: rest.to_string(),
+            span: at(0, rest.len()),
+        })
+    }
+}
+
+/// HEALTHCHECK: its kind (`CMD`, `NONE`), then the command.
+fn healthcheck_args(rest: &str, at: &dyn Fn(usize, usize) -> Span) -> Result<Args, String> {
+    let sep = rest.find(is_space).unwrap_or(rest.len());
+    if sep == 0 {
+        return Ok(Args::None);
+    }
+    let after = &rest[sep..];
+    let next = sep + (after.len() - after.trim_start_matches(is_space).len());
+    let sub = |s: usize, e: usize| at(next + s, next + e);
+    let cmd = maybe_json(&rest[next..], &sub)?;
+    Ok(Args::Health {
+        kind: Word {
+            value: rest[..sep].to_string(),
+            span: at(0, sep),
+        },
+        cmd: Box::new(cmd),
+    })
+}
+
+/// ONBUILD: the instruction it holds, which may not be ONBUILD, FROM or
+/// MAINTAINER.
+fn onbuild_args(
+    lg: &Logical,
+    escape: char,
+    rest_start: usize,
+    rest: &str,
+) -> Result<Args, (String, Span)> {
+    if rest.is_empty() {
+        return Ok(Args::None);
+    }
+    match build_from(lg, escape, rest_start, rest_start + rest.len())? {
+        Some(inner) => {
+            if matches!(inner.kind, Kind::Onbuild | Kind::From | Kind::Maintainer) {
+                return Err((
+                    format!("{} isn't allowed as an ONBUILD trigger", inner.kind.name()),
+                    inner.keyword_span,
+                ));
+            }
+            Ok(Args::Onbuild(Box::new(inner)))
+        }
+        None => Ok(Args::None),
+    }
 }
 
 fn to_words(ws: Vec<words::Piece>, at: &dyn Fn(usize, usize) -> Span) -> Vec<Word> {

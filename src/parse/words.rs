@@ -24,105 +24,130 @@ pub fn extract_flags(line: &str) -> (Vec<Piece>, usize) {
     if !trimmed.starts_with("--") {
         return (Vec::new(), line.len() - trimmed.len());
     }
-    let mut words = Vec::new();
-    let mut phase = Phase::Spaces;
-    let mut word = String::new();
-    let mut wstart = 0;
-    let mut quote = '\0';
-    let mut blank_ok = false;
-    let mut cur = Cursor::new(line);
-    loop {
-        let at_end = cur.at_end();
+    let mut scan = FlagScan {
+        line,
+        cur: Cursor::new(line),
+        words: Vec::new(),
+        word: String::new(),
+        wstart: 0,
+        quote: '\0',
+        blank_ok: false,
+        phase: Phase::Spaces,
+    };
+    let end = loop {
+        if let Step::End(end) = scan.step() {
+            break end;
+        }
+    };
+    (scan.words, end)
+}
+
+/// The state of [`extract_flags`]: the flags so far and the one being read.
+struct FlagScan<'a> {
+    line: &'a str,
+    cur: Cursor<'a>,
+    words: Vec<Piece>,
+    word: String,
+    wstart: usize,
+    quote: char,
+    /// The word had quotes: it counts even when empty (`--x=""`).
+    blank_ok: bool,
+    phase: Phase,
+}
+
+/// What one character of [`FlagScan`] leads to: the next one, or the end
+/// of the flags at this offset.
+enum Step {
+    Next,
+    End(usize),
+}
+
+impl FlagScan<'_> {
+    fn step(&mut self) -> Step {
+        let at_end = self.cur.at_end();
         let (pos, ch) = if at_end {
-            (line.len(), '\0')
+            (self.line.len(), '\0')
         } else {
-            cur.get()
+            self.cur.get()
         };
-        if phase == Phase::Spaces {
+        if self.phase == Phase::Spaces {
             if at_end {
-                break;
+                return Step::End(self.line.len());
             }
             if ch.is_whitespace() {
-                cur.advance();
-                continue;
+                self.cur.advance();
+                return Step::Next;
             }
-            let next_dash = cur.peek_next() == Some('-');
-            if ch != '-' || !next_dash {
-                return (words, pos);
+            if ch != '-' || self.cur.peek_next() != Some('-') {
+                return Step::End(pos);
             }
-            phase = Phase::Word;
-            wstart = pos;
+            self.phase = Phase::Word;
+            self.wstart = pos;
         }
         if at_end {
-            if word != "--" && (blank_ok || !word.is_empty()) {
-                words.push(Piece {
-                    value: word,
-                    start: wstart,
-                    end: line.len(),
-                });
+            if self.word != "--" && (self.blank_ok || !self.word.is_empty()) {
+                self.push_word(self.line.len());
             }
-            return (words, line.len());
+            return Step::End(self.line.len());
         }
-        if phase == Phase::Word {
-            if ch.is_whitespace() {
-                phase = Phase::Spaces;
-                if word == "--" {
-                    return (words, pos);
-                }
-                if blank_ok || !word.is_empty() {
-                    words.push(Piece {
-                        value: std::mem::take(&mut word),
-                        start: wstart,
-                        end: pos,
-                    });
-                }
-                word.clear();
-                blank_ok = false;
-                cur.advance();
-                continue;
-            }
-            if ch == '\'' || ch == '"' {
-                quote = ch;
-                blank_ok = true;
-                phase = Phase::Quote;
-                cur.advance();
-                continue;
-            }
-            if ch == '\\' {
-                if cur.is_last() {
-                    cur.advance();
-                    continue;
-                }
-                cur.advance();
-                word.push(cur.get().1);
-                cur.advance();
-                continue;
-            }
-            word.push(ch);
-            cur.advance();
-            continue;
+        if self.phase == Phase::Word {
+            self.in_word(ch, pos)
+        } else {
+            self.in_quote(ch)
         }
-        // in quote
-        if ch == quote {
-            phase = Phase::Word;
-            cur.advance();
-            continue;
-        }
-        if ch == '\\' {
-            if cur.is_last() {
-                phase = Phase::Word;
-                cur.advance();
-                continue;
-            }
-            cur.advance();
-            word.push(cur.get().1);
-            cur.advance();
-            continue;
-        }
-        word.push(ch);
-        cur.advance();
     }
-    (words, line.len())
+
+    fn push_word(&mut self, end: usize) {
+        self.words.push(Piece {
+            value: std::mem::take(&mut self.word),
+            start: self.wstart,
+            end,
+        });
+    }
+
+    fn in_word(&mut self, ch: char, pos: usize) -> Step {
+        if ch.is_whitespace() {
+            self.phase = Phase::Spaces;
+            if self.word == "--" {
+                return Step::End(pos);
+            }
+            if self.blank_ok || !self.word.is_empty() {
+                self.push_word(pos);
+            }
+            self.word.clear();
+            self.blank_ok = false;
+        } else if ch == '\'' || ch == '"' {
+            self.quote = ch;
+            self.blank_ok = true;
+            self.phase = Phase::Quote;
+        } else if ch == '\\' {
+            if !self.cur.is_last() {
+                self.cur.advance();
+                self.word.push(self.cur.get().1);
+            }
+        } else {
+            self.word.push(ch);
+        }
+        self.cur.advance();
+        Step::Next
+    }
+
+    fn in_quote(&mut self, ch: char) -> Step {
+        if ch == self.quote {
+            self.phase = Phase::Word;
+        } else if ch == '\\' {
+            if self.cur.is_last() {
+                self.phase = Phase::Word;
+            } else {
+                self.cur.advance();
+                self.word.push(self.cur.get().1);
+            }
+        } else {
+            self.word.push(ch);
+        }
+        self.cur.advance();
+        Step::Next
+    }
 }
 
 /// Walks the chars of a string by byte offset (no per-call char table).
