@@ -78,27 +78,6 @@ impl Level {
     }
 }
 
-/// What `/bin/sh` is in a base image, as written in `shells:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Shell {
-    Busybox,
-    Dash,
-    Bash,
-    None,
-}
-
-impl Shell {
-    pub fn kind(self) -> ShellKind {
-        match self {
-            Shell::Busybox => ShellKind::Busybox,
-            Shell::Dash => ShellKind::Dash,
-            Shell::Bash => ShellKind::Bash,
-            Shell::None => ShellKind::None,
-        }
-    }
-}
-
 /// A rule code, checked against the rules while the file is read (written
 /// as its code in any case, or as its name).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -180,7 +159,7 @@ pub struct Config {
     pub init: bool,
     /// `/bin/sh` of base images dsig does not know.
     #[serde(default, deserialize_with = "unique_keys")]
-    pub shells: BTreeMap<String, Shell>,
+    pub shells: BTreeMap<String, ShellKind>,
 }
 
 /// A map in which a key given twice is an error (serde keeps the last one).
@@ -490,7 +469,10 @@ mod tests {
         );
         assert_eq!(c.fail_level, Some(FailLevel::Error));
         assert!(c.init);
-        assert_eq!(c.shells["registry.example.com/base/app"], Shell::Busybox);
+        assert_eq!(
+            c.shells["registry.example.com/base/app"],
+            ShellKind::Busybox
+        );
     }
 
     #[test]

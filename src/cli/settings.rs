@@ -48,11 +48,7 @@ pub fn options(
             .filter(|_| c.init)
             .map(|l| format!("{}: init: true", l.path.display()));
         o.model = ModelOptions {
-            shells: c
-                .shells
-                .iter()
-                .map(|(k, v)| (k.clone(), v.kind()))
-                .collect(),
+            shells: c.shells.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         };
         o.filter.ignore = c.ignore.iter().map(|c| c.0).collect();
         o.filter.severity = c

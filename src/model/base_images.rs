@@ -119,33 +119,9 @@ const REASON_NOT_IN_TABLE: &str =
 const REASON_UNPARSABLE: &str = "the image name is not spelled out (empty or a variable)";
 const REASON_TABLE_BROKEN: &str = "the base-image table failed to load";
 
-/// What `/bin/sh` is in an image.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ShellKind {
-    /// Debian and Ubuntu: dash, which does not exec the last command of `sh -c`.
-    Dash,
-    /// Alpine and BusyBox: BusyBox ash.
-    Busybox,
-    /// Red Hat family: bash.
-    Bash,
-    /// No `/bin/sh` at all (scratch, distroless, Windows).
-    None,
-    /// Not known.
-    Unknown,
-}
-
-impl ShellKind {
-    /// Short human name: "dash", "busybox ash", "bash", "no shell", "unknown shell".
-    pub fn display(&self) -> &'static str {
-        match self {
-            ShellKind::Dash => "dash",
-            ShellKind::Busybox => "busybox ash",
-            ShellKind::Bash => "bash",
-            ShellKind::None => "no shell",
-            ShellKind::Unknown => "unknown shell",
-        }
-    }
-}
+/// What `/bin/sh` is in an image (the one shell enum, kept with the shell
+/// analysis).
+pub use crate::shell::ShellKind;
 
 /// One variant of an image, as published.
 ///

@@ -186,7 +186,6 @@ fn quote_word(s: &str) -> String {
     }
 }
 
-use super::shell_run::flavor;
 pub use crate::dirs::basename;
 
 /// Where a heredoc script's text is in the Dockerfile.
@@ -455,7 +454,8 @@ impl<'a> Builder<'a> {
         let execs = if run.explicit_exec {
             Some(true)
         } else {
-            flavor(kind).and_then(|f| shell::c_string_execs_last(f, &a))
+            kind.flavor()
+                .and_then(|f| shell::c_string_execs_last(f, &a))
         };
         let next = main.and_then(simple_words);
         let note = shell_note(kind, execs, run.explicit_exec, run.after.is_some());
@@ -807,12 +807,7 @@ fn shell_note(kind: ShellKind, execs: Option<bool>, explicit: bool, more_after: 
 
 /// The shell that runs a script: its shebang's, else the image's /bin/sh.
 fn script_shell(interpreter: Option<&str>, bin_sh: ShellKind) -> ShellKind {
-    match interpreter.unwrap_or("sh") {
-        "bash" => ShellKind::Bash,
-        "dash" => ShellKind::Dash,
-        "ash" | "busybox" => ShellKind::Busybox,
-        _ => bin_sh,
-    }
+    ShellKind::of_name(interpreter.unwrap_or("sh"), bin_sh).unwrap_or(bin_sh)
 }
 
 /// What `dsig ps` says of an entrypoint script.
@@ -973,16 +968,7 @@ fn sudo_command(args: &[String]) -> Vec<String> {
 
 /// `sh -c TEXT`, `bash -ec TEXT`, `/bin/sh -c TEXT`, `busybox sh -c TEXT`.
 fn shell_c(argv: &[String], launch: &Launch) -> Option<(ShellKind, usize)> {
-    let prog = basename(&argv[0]);
-    let (kind, mut i) = match prog {
-        "sh" => (launch.bin_sh, 1),
-        "bash" => (ShellKind::Bash, 1),
-        "dash" => (ShellKind::Dash, 1),
-        "ash" => (ShellKind::Busybox, 1),
-        "busybox" if argv.get(1).map(String::as_str) == Some("sh") => (ShellKind::Busybox, 2),
-        "zsh" | "ksh" | "mksh" => (ShellKind::Unknown, 1),
-        _ => return None,
-    };
+    let (kind, mut i) = ShellKind::of_argv(argv, launch.bin_sh)?;
     while let Some(a) = argv.get(i) {
         if a == "-c" || (a.starts_with('-') && !a.starts_with("--") && a.contains('c')) {
             return argv.get(i + 1).map(|_| (kind, i + 1));

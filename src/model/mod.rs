@@ -414,15 +414,7 @@ fn setting(inst: &Instruction, idx: usize, shell: &ShellInfo) -> Option<Setting>
 
 /// Which shell a `SHELL` argv runs.
 fn shell_kind_of_argv(argv: &[String], sh: ShellKind) -> ShellKind {
-    let prog = crate::dirs::basename(&argv[0]);
-    match prog {
-        "sh" => sh,
-        "bash" => ShellKind::Bash,
-        "dash" => ShellKind::Dash,
-        "ash" => ShellKind::Busybox,
-        "busybox" if argv.get(1).map(String::as_str) == Some("sh") => ShellKind::Busybox,
-        _ => ShellKind::Unknown,
-    }
+    ShellKind::of_argv(argv, sh).map_or(ShellKind::Unknown, |(k, _)| k)
 }
 
 /// What a `FROM <image>` starts with.

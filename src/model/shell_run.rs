@@ -42,7 +42,7 @@ pub fn shell_run(kind: ShellKind, text: &str) -> ShellRun {
     let execs = if explicit_exec {
         Some(true)
     } else {
-        match flavor(kind) {
+        match kind.flavor() {
             Some(f) => shell::c_string_execs_last(f, &a),
             // a shell nobody named: what dash, busybox ash and bash all do
             // (anything after the app keeps every one of them, fact 7)
@@ -118,15 +118,5 @@ pub fn shell_run(kind: ShellKind, text: &str) -> ShellRun {
             .filter(|m| matches!(m.kind, CommandKind::Pipeline))
             .and_then(|_| shell::plain_argv(text.split('|').next().unwrap_or(text).trim()))
             .filter(|a| !a.is_empty()),
-    }
-}
-
-/// The measured shell behind a shell kind, if dsig knows how it execs.
-pub fn flavor(kind: ShellKind) -> Option<ShellFlavor> {
-    match kind {
-        ShellKind::Dash => Some(ShellFlavor::Dash),
-        ShellKind::Busybox => Some(ShellFlavor::Busybox),
-        ShellKind::Bash => Some(ShellFlavor::Bash),
-        _ => None,
     }
 }

@@ -10,7 +10,10 @@
 
 pub use crate::diagnostic::Span;
 
+mod kind;
 mod words;
+
+pub use kind::{ShellFlavor, ShellKind};
 
 #[cfg(test)]
 mod tests;
@@ -112,15 +115,6 @@ impl PartialEq for Parsed {
 }
 
 impl Eq for Parsed {}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum ShellFlavor {
-    /// Debian's dash (Debian and Ubuntu `/bin/sh`).
-    Dash,
-    /// busybox ash (Alpine `/bin/sh`).
-    Busybox,
-    Bash,
-}
 
 /// Builtins that start no process of their own. Trailing ones are skipped when looking for
 /// the main command, and a main command that is one of them is never exec'd.
