@@ -11,7 +11,7 @@
 use dsig::diagnostic::{Edit, Fix};
 use dsig::lint::{LintOptions, lint_source};
 use dsig::report::{
-    FileResult, ToolInfo, TtyOptions, render_checkstyle, render_github, render_gitlab,
+    FileResult, ToolInfo, TtyOptions, render_checkstyle, render_concise, render_github, render_gitlab,
     render_json, render_sarif, render_tty,
 };
 use libfuzzer_sys::fuzz_target;
@@ -132,7 +132,7 @@ fuzz_target!(|data: &[u8]| {
     if let Some(Ok(text)) = config.map(std::str::from_utf8)
         && let Ok(c) = dsig::config::parse(&dir.join(".dsig.yaml"), text)
     {
-        shells = c.shells.iter().map(|(k, v)| (k.clone(), v.kind())).collect();
+        shells = c.shells.iter().map(|(k, v)| (k.clone(), *v)).collect();
         let _ = dsig::config::Loaded::new(dir.join(".dsig.yaml"), c);
     }
     for target in [None, Some("build".to_string())] {
@@ -172,7 +172,9 @@ fuzz_target!(|data: &[u8]| {
                 color: false,
                 width: 80,
                 rules_url: |c| c.to_string(),
+                summary: true,
             },
         );
+        let _ = render_concise(&results, &[]);
     }
 });
