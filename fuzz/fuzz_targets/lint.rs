@@ -11,8 +11,8 @@
 use dsig::diagnostic::{Edit, Fix};
 use dsig::lint::{LintOptions, lint_source};
 use dsig::report::{
-    FileResult, ToolInfo, TtyOptions, render_checkstyle, render_concise, render_github, render_gitlab,
-    render_json, render_sarif, render_tty,
+    FileResult, ToolInfo, TtyOptions, render_checkstyle, render_concise, render_github,
+    render_gitlab, render_json, render_sarif, render_tty,
 };
 use libfuzzer_sys::fuzz_target;
 use std::path::{Path, PathBuf};
@@ -85,7 +85,13 @@ fn apply_and_relint(src: &str, fix: &Fix, opts: &LintOptions, dir: &Path) {
     let own: Vec<&Edit> = fix.edits.iter().filter(|e| e.file.is_none()).collect();
     let fixed = apply(src, &own);
     let mut others: Vec<&Edit> = fix.edits.iter().filter(|e| e.file.is_some()).collect();
-    others.sort_by(|a, b| a.file.as_ref().unwrap().path.cmp(&b.file.as_ref().unwrap().path));
+    others.sort_by(|a, b| {
+        a.file
+            .as_ref()
+            .unwrap()
+            .path
+            .cmp(&b.file.as_ref().unwrap().path)
+    });
     for e in &others {
         let f = e.file.as_ref().unwrap();
         let real = f.path.canonicalize().expect("an edited file exists");
