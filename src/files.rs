@@ -5,7 +5,6 @@ use crate::dirs::Kind;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -221,26 +220,12 @@ pub fn read_dockerfile(path: &Path) -> Result<String, String> {
     crate::read::text(path, MAX_FILE).map_err(|e| e.to_string())
 }
 
-/// Read standard input as a Dockerfile.
+/// Read standard input as a Dockerfile (at most [`MAX_FILE`] bytes, text).
 pub fn read_stdin() -> Result<String, String> {
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(MAX_FILE + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| crate::read::io_message(&e))?;
-    decode(bytes)
-}
-
-fn decode(bytes: Vec<u8>) -> Result<String, String> {
-    if bytes.len() as u64 > MAX_FILE {
-        return Err(crate::read::ReadError::TooLarge {
-            size: None,
-            cap: MAX_FILE,
-        }
-        .to_string());
-    }
-    crate::read::decode(bytes).map_err(|e| e.to_string())
+    let bytes = crate::read::capped(std::io::stdin().lock(), MAX_FILE, 0);
+    bytes
+        .and_then(crate::read::decode)
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -360,8 +345,12 @@ mod tests {
 
     #[test]
     fn bad_bytes() {
+        let decode = |b: Vec<u8>| crate::read::decode(b).map_err(|e| e.to_string());
         assert!(decode(b"FROM a\0".to_vec()).unwrap_err().contains("binary"));
         assert!(decode(vec![b'F', 0xff]).unwrap_err().contains("UTF-8"));
         assert_eq!(decode(b"FROM a".to_vec()).unwrap(), "FROM a");
+        let big = vec![b'x'; MAX_FILE as usize + 1];
+        let e = crate::read::capped(&big[..], MAX_FILE, 0).unwrap_err();
+        assert!(e.to_string().contains("larger than"), "{e}");
     }
 }

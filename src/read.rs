@@ -147,9 +147,15 @@ pub fn bytes(path: &Path, cap: u64) -> Result<Vec<u8>, ReadError> {
             cap,
         });
     }
-    let mut out = Vec::with_capacity(len as usize);
     // the file may grow while it is read
-    file.take(cap + 1)
+    capped(file, cap, len as usize)
+}
+
+/// At most `cap` bytes from `r` (a file, standard input), with room for
+/// `expected` made first; `TooLarge` when there are more.
+pub fn capped(r: impl Read, cap: u64, expected: usize) -> Result<Vec<u8>, ReadError> {
+    let mut out = Vec::with_capacity(expected);
+    r.take(cap + 1)
         .read_to_end(&mut out)
         .map_err(|e| io_error(&e))?;
     if out.len() as u64 > cap {
