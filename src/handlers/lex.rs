@@ -178,125 +178,171 @@ fn scan_template(c: &[char], mut i: usize, line: &mut usize) -> (String, usize, 
 /// Tokens of a JavaScript or TypeScript file.
 pub fn js(src: &str) -> Lexed {
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
-    let c: Vec<char> = src.chars().collect();
-    let n = c.len();
-    let mut out = Lexed::default();
-    let mut i = 0;
-    let mut line = 1;
-    // Brace depth at which each open template substitution started.
-    let mut subst: Vec<usize> = Vec::new();
-    let mut depth = 0usize;
+    let mut lx = Js {
+        c: src.chars().collect(),
+        i: 0,
+        line: 1,
+        out: Lexed::default(),
+        subst: Vec::new(),
+        depth: 0,
+    };
     if src.starts_with("#!") {
-        while i < n && c[i] != '\n' {
-            i += 1;
-        }
+        lx.skip_line();
     }
-    while i < n {
-        let ch = c[i];
-        let next = c.get(i + 1).copied();
+    while lx.i < lx.c.len() {
+        lx.token();
+    }
+    if !lx.subst.is_empty() {
+        lx.out.trouble(lx.line, "unterminated template literal");
+    }
+    lx.out
+}
+
+/// The state of [`js`]: the characters, where it is, and the open
+/// template substitutions.
+struct Js {
+    c: Vec<char>,
+    i: usize,
+    line: usize,
+    out: Lexed,
+    /// Brace depth at which each open template substitution started.
+    subst: Vec<usize>,
+    depth: usize,
+}
+
+impl Js {
+    /// One token (or space, or comment) at `i`.
+    fn token(&mut self) {
+        let ch = self.c[self.i];
+        let next = self.c.get(self.i + 1).copied();
         if ch == '\n' {
-            line += 1;
-            i += 1;
+            self.line += 1;
+            self.i += 1;
         } else if ch.is_whitespace() {
-            i += 1;
+            self.i += 1;
         } else if ch == '/' && next == Some('/') {
-            while i < n && c[i] != '\n' {
-                i += 1;
-            }
+            self.skip_line();
         } else if ch == '/' && next == Some('*') {
-            let start = line;
-            i += 2;
-            loop {
-                if i >= n {
-                    out.trouble(start, "unterminated comment");
-                    break;
-                }
-                if c[i] == '*' && c.get(i + 1) == Some(&'/') {
-                    i += 2;
-                    break;
-                }
-                if c[i] == '\n' {
-                    line += 1;
-                }
-                i += 1;
-            }
-        } else if ch == '/' && regex_allowed(out.toks.last()) {
-            match scan_regex(&c, i) {
-                Some(end) => {
-                    out.push(Tok::Regex, line);
-                    i = end;
-                }
-                None => {
-                    out.push(Tok::Punct('/'), line);
-                    i += 1;
-                }
-            }
+            self.block_comment();
+        } else if ch == '/' && regex_allowed(self.out.toks.last()) {
+            self.regex();
         } else if ch == '\'' || ch == '"' {
-            let (s, end, closed, nl) = scan_quoted(&c, i, ch);
-            if !closed {
-                out.trouble(line, "unterminated string");
-            }
-            out.push(Tok::Str(s), line);
-            line += nl;
-            i = end;
+            self.quoted(ch);
         } else if ch == '`' {
-            let start = line;
-            let (s, end, how) = scan_template(&c, i + 1, &mut line);
-            i = end;
-            match how {
-                TmplEnd::Closed => out.push(Tok::Str(s), start),
-                TmplEnd::Subst => {
-                    out.push(Tok::Tmpl, start);
-                    subst.push(depth);
-                }
-                TmplEnd::Eof => {
-                    out.push(Tok::Tmpl, start);
-                    out.trouble(start, "unterminated template literal");
-                }
-            }
-        } else if ch == '}' && subst.last() == Some(&depth) {
-            subst.pop();
-            let (_, end, how) = scan_template(&c, i + 1, &mut line);
-            i = end;
-            match how {
-                TmplEnd::Closed => {}
-                TmplEnd::Subst => subst.push(depth),
-                TmplEnd::Eof => out.trouble(line, "unterminated template literal"),
-            }
+            self.template();
+        } else if ch == '}' && self.subst.last() == Some(&self.depth) {
+            self.template_resumed();
         } else if ident_start(ch) || ch == '#' {
-            let start = i;
-            i += 1;
-            while i < n && ident_char(c[i]) {
-                i += 1;
-            }
-            out.push(Tok::Ident(c[start..i].iter().collect()), line);
+            let start = self.i;
+            self.i += 1;
+            self.take_while(ident_char);
+            let word = self.c[start..self.i].iter().collect();
+            self.out.push(Tok::Ident(word), self.line);
         } else if ch.is_ascii_digit() {
-            let start = i;
-            while i < n && (c[i].is_ascii_alphanumeric() || c[i] == '.' || c[i] == '_') {
-                i += 1;
-            }
-            out.push(Tok::Num(c[start..i].iter().collect()), line);
+            let start = self.i;
+            self.take_while(|d| d.is_ascii_alphanumeric() || d == '.' || d == '_');
+            let num = self.c[start..self.i].iter().collect();
+            self.out.push(Tok::Num(num), self.line);
         } else if ch == '?'
             && next == Some('.')
-            && !c.get(i + 2).is_some_and(|d| d.is_ascii_digit())
+            && !self.c.get(self.i + 2).is_some_and(|d| d.is_ascii_digit())
         {
             // Optional chaining reads as a member access.
-            out.push(Tok::Punct('.'), line);
-            i += 2;
+            self.out.push(Tok::Punct('.'), self.line);
+            self.i += 2;
         } else {
             match ch {
-                '{' => depth += 1,
-                '}' => depth = depth.saturating_sub(1),
+                '{' => self.depth += 1,
+                '}' => self.depth = self.depth.saturating_sub(1),
                 _ => {}
             }
-            out.push(Tok::Punct(ch), line);
-            i += 1;
+            self.out.push(Tok::Punct(ch), self.line);
+            self.i += 1;
         }
     }
-    if !subst.is_empty() {
-        out.trouble(line, "unterminated template literal");
+
+    fn take_while(&mut self, f: impl Fn(char) -> bool) {
+        while self.i < self.c.len() && f(self.c[self.i]) {
+            self.i += 1;
+        }
     }
-    out
+
+    /// To the end of the line (a `//` comment, a shebang).
+    fn skip_line(&mut self) {
+        self.take_while(|c| c != '\n');
+    }
+
+    fn block_comment(&mut self) {
+        let start = self.line;
+        self.i += 2;
+        loop {
+            if self.i >= self.c.len() {
+                self.out.trouble(start, "unterminated comment");
+                break;
+            }
+            if self.c[self.i] == '*' && self.c.get(self.i + 1) == Some(&'/') {
+                self.i += 2;
+                break;
+            }
+            if self.c[self.i] == '\n' {
+                self.line += 1;
+            }
+            self.i += 1;
+        }
+    }
+
+    fn regex(&mut self) {
+        match scan_regex(&self.c, self.i) {
+            Some(end) => {
+                self.out.push(Tok::Regex, self.line);
+                self.i = end;
+            }
+            None => {
+                self.out.push(Tok::Punct('/'), self.line);
+                self.i += 1;
+            }
+        }
+    }
+
+    fn quoted(&mut self, quote: char) {
+        let (s, end, closed, nl) = scan_quoted(&self.c, self.i, quote);
+        if !closed {
+            self.out.trouble(self.line, "unterminated string");
+        }
+        self.out.push(Tok::Str(s), self.line);
+        self.line += nl;
+        self.i = end;
+    }
+
+    /// A template literal from its opening backquote.
+    fn template(&mut self) {
+        let start = self.line;
+        let (s, end, how) = scan_template(&self.c, self.i + 1, &mut self.line);
+        self.i = end;
+        match how {
+            TmplEnd::Closed => self.out.push(Tok::Str(s), start),
+            TmplEnd::Subst => {
+                self.out.push(Tok::Tmpl, start);
+                self.subst.push(self.depth);
+            }
+            TmplEnd::Eof => {
+                self.out.push(Tok::Tmpl, start);
+                self.out.trouble(start, "unterminated template literal");
+            }
+        }
+    }
+
+    /// The rest of a template literal after a substitution's `}`.
+    fn template_resumed(&mut self) {
+        self.subst.pop();
+        let (_, end, how) = scan_template(&self.c, self.i + 1, &mut self.line);
+        self.i = end;
+        match how {
+            TmplEnd::Closed => {}
+            TmplEnd::Subst => self.subst.push(self.depth),
+            TmplEnd::Eof => self.out.trouble(self.line, "unterminated template literal"),
+        }
+    }
 }
 
 /// String prefixes of Python (`r`, `b`, `f`, ... in any case and order).
