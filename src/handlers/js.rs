@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::lex::{self, Tok, Token};
+use super::lex::{self, Tok, Token, ident, punct, str_at, tok};
 use super::{FileScan, Import, JS_EXTS, dir_of, ext_of, is_signal_name, join, js_candidates};
 
 /// `process` methods that add a listener.
@@ -72,28 +72,6 @@ const SUSPECT: &[&str] = &[
 
 /// Packages known not to install a signal handler.
 const INERT: &[&str] = &["stoppable", "http-terminator", "@nestjs/terminus"];
-
-fn tok(t: &[Token], i: usize) -> Option<&Tok> {
-    t.get(i).map(|x| &x.tok)
-}
-
-fn ident(t: &[Token], i: usize) -> Option<&str> {
-    match tok(t, i) {
-        Some(Tok::Ident(w)) => Some(w),
-        _ => None,
-    }
-}
-
-fn str_at(t: &[Token], i: usize) -> Option<&str> {
-    match tok(t, i) {
-        Some(Tok::Str(s)) => Some(s),
-        _ => None,
-    }
-}
-
-fn punct(t: &[Token], i: usize, c: char) -> bool {
-    tok(t, i) == Some(&Tok::Punct(c))
-}
 
 fn prev_is(t: &[Token], k: usize, c: char) -> bool {
     k > 0 && punct(t, k - 1, c)

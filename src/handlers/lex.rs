@@ -42,6 +42,32 @@ impl Lexed {
     }
 }
 
+/// The token at `i`, if any.
+pub(super) fn tok(t: &[Token], i: usize) -> Option<&Tok> {
+    t.get(i).map(|x| &x.tok)
+}
+
+/// The identifier at `i`, if the token there is one.
+pub(super) fn ident(t: &[Token], i: usize) -> Option<&str> {
+    match tok(t, i) {
+        Some(Tok::Ident(w)) => Some(w),
+        _ => None,
+    }
+}
+
+/// The string literal at `i`, if the token there is one.
+pub(super) fn str_at(t: &[Token], i: usize) -> Option<&str> {
+    match tok(t, i) {
+        Some(Tok::Str(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// Whether the token at `i` is the punctuation `c`.
+pub(super) fn punct(t: &[Token], i: usize, c: char) -> bool {
+    tok(t, i) == Some(&Tok::Punct(c))
+}
+
 fn ident_start(c: char) -> bool {
     c.is_alphabetic() || c == '_' || c == '$'
 }

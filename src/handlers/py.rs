@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::lex::{self, Tok, Token};
+use super::lex::{self, Tok, Token, ident, punct, tok};
 use super::{FileScan, Import, dir_of, is_signal_name, join, signal_by_number};
 
 /// Packages that install handlers when imported into the entry (used to run
@@ -62,21 +62,6 @@ const MAYBE: &[&str] = &[
     "robyn",
     "litestar",
 ];
-
-fn tok(t: &[Token], i: usize) -> Option<&Tok> {
-    t.get(i).map(|x| &x.tok)
-}
-
-fn ident(t: &[Token], i: usize) -> Option<&str> {
-    match tok(t, i) {
-        Some(Tok::Ident(w)) => Some(w),
-        _ => None,
-    }
-}
-
-fn punct(t: &[Token], i: usize, c: char) -> bool {
-    tok(t, i) == Some(&Tok::Punct(c))
-}
 
 fn prev_dot(t: &[Token], k: usize) -> bool {
     k > 0 && punct(t, k - 1, '.')
