@@ -193,10 +193,12 @@ where
     d.deserialize_map(Unique(std::marker::PhantomData))
 }
 
-/// A configuration error: `path:line:column: message`.
+/// A configuration error: `path:line:column: message`, or `path: message`
+/// for a file that could not be read (`line` 0).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
     pub path: PathBuf,
+    /// 1-based; 0 when the file could not be read.
     pub line: usize,
     pub column: usize,
     pub message: String,
@@ -204,6 +206,10 @@ pub struct ConfigError {
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // a file that could not be read has no position to point at
+        if self.line == 0 {
+            return write!(f, "{}: {}", self.path.display(), self.message);
+        }
         write!(
             f,
             "{}:{}:{}: {}",
@@ -324,7 +330,11 @@ fn load_confined(path: &Path, root: Option<&Path>) -> Result<Loaded, ConfigError
         Some(r) => read::text_inside(path, r, MAX_CONFIG),
         None => read::text(path, MAX_CONFIG),
     }
-    .map_err(|e| err(e.to_string()))?;
+    .map_err(|e| ConfigError {
+        line: 0,
+        column: 0,
+        ..err(e.to_string())
+    })?;
     let config = parse(path, &text)?;
     Loaded::new(path.to_path_buf(), config).map_err(err)
 }

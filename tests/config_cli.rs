@@ -122,7 +122,7 @@ fn explicit_config_file() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o).trim(),
-        "error: nope.yaml:1:1: no such file or directory"
+        "error: nope.yaml: no such file or directory"
     );
     let o = run(
         r.path(),
@@ -246,7 +246,7 @@ fn malformed_config_is_one_line_and_exit_2() {
     let o = run(r.path(), &["lint", "app"], &[]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains(".dsig.yaml:1:1: not valid UTF-8"),
+        stderr(&o).contains(".dsig.yaml: not valid UTF-8"),
         "{}",
         stderr(&o)
     );
