@@ -45,19 +45,17 @@
 //! model reads is checked (duplicate keys are reported in the parts kept,
 //! `services` and the fields above).
 //!
-//! The parts: `discover.rs` finds and reads the file, `tree.rs` and
-//! `visit.rs` build the YAML tree with key positions, `merge.rs` resolves
-//! merge keys, `service.rs` reads each service's fields into the types of
+//! The parts: `discover.rs` finds and reads the file, `tree.rs` says which
+//! parts of the YAML tree are kept (`yaml::tree` builds it, with key
+//! positions and merge keys resolved), `service.rs` reads each service's fields into the types of
 //! `types.rs`; `interpolate.rs`, `duration.rs` and `words.rs` read values.
 
 mod discover;
 mod duration;
 mod interpolate;
-mod merge;
 mod service;
 mod tree;
 mod types;
-mod visit;
 mod words;
 
 pub use discover::{COMPOSE_FILE_NAMES, MAX_COMPOSE_FILE, read_compose, services_for};

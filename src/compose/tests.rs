@@ -1,6 +1,6 @@
 use super::tree::{Node, parse_tree};
 use super::types::is_remote;
-use super::visit::{KEY_MARK, key_position};
+use crate::yaml::visit::{KEY_MARK, key_position};
 use super::*;
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@ use super::tree::Node;
 
 /// Apply YAML merge keys (`<<: *a` or `<<: [*a, *b]`) bottom-up: the
 /// mapping's own keys win, then earlier merged mappings over later ones.
-pub(super) fn resolve_merges(node: &mut Node) -> Result<(), String> {
+pub fn resolve_merges(node: &mut Node) -> Result<(), String> {
     match node {
         Node::Seq(items) => items.iter_mut().try_for_each(resolve_merges),
         Node::Map(entries) => {

@@ -1,6 +1,6 @@
 //! The serde visitors that build the tree: values are counted against a
 //! budget, and each mapping key's position is learnt from a marker error
-//! (see the module documentation of `compose`).
+//! (see the module documentation of `compose`, the first reader).
 
 use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess,
@@ -10,16 +10,16 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::fmt;
 
-use super::tree::{Entry, Level, Node};
-use crate::yaml::position;
+use super::position;
+use super::tree::{Entry, Keep, Node};
 
 /// Most YAML nodes built for the services (bounds alias expansion).
 const MAX_NODES: usize = 500_000;
 
-pub(super) struct Ctx {
-    pub(super) nodes: Cell<usize>,
+pub struct Ctx {
+    pub nodes: Cell<usize>,
     /// An error of ours, with its position, that aborts the parse.
-    pub(super) fatal: RefCell<Option<String>>,
+    pub fatal: RefCell<Option<String>>,
 }
 
 impl Ctx {
@@ -45,26 +45,26 @@ impl Ctx {
 }
 
 /// Marks the error raised to learn a key's position.
-pub(super) const KEY_MARK: &str = "\u{1}dsig-key-position\u{1}";
+pub const KEY_MARK: &str = "\u{1}dsig-key-position\u{1}";
 
 /// Read the position yaml_serde appended to our marker error.
-pub(super) fn key_position(msg: &str) -> Option<(usize, usize)> {
+pub fn key_position(msg: &str) -> Option<(usize, usize)> {
     position::after_marker(msg, KEY_MARK)
 }
 
-pub(super) struct NodeSeed<'c> {
-    pub(super) ctx: &'c Ctx,
-    pub(super) level: Level,
+pub struct NodeSeed<'c, K> {
+    pub ctx: &'c Ctx,
+    pub level: K,
 }
 
-impl<'de> DeserializeSeed<'de> for NodeSeed<'_> {
+impl<'de, K: Keep> DeserializeSeed<'de> for NodeSeed<'_, K> {
     type Value = Node;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for NodeSeed<'_> {
+impl<'de, K: Keep> Visitor<'de> for NodeSeed<'_, K> {
     type Value = Node;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -150,7 +150,13 @@ impl<'de> Visitor<'de> for NodeSeed<'_> {
                     format!("duplicate key {key:?} (first on line {first})"),
                 );
             }
-            let value = match self.level.child(&key) {
+            // A merge brings in keys of the mapping it sits in.
+            let level = if key == "<<" {
+                Some(self.level)
+            } else {
+                self.level.child(&key)
+            };
+            let value = match level {
                 Some(level) => map.next_value_seed(NodeSeed {
                     ctx: self.ctx,
                     level,

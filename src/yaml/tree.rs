@@ -1,0 +1,132 @@
+//! The YAML tree of the parts of a file that a reader keeps, each mapping
+//! key with its position. What is kept is the reader's choice ([`Keep`]);
+//! what is not kept is skipped without building it.
+
+use std::cell::{Cell, RefCell};
+
+use serde::de::DeserializeSeed;
+
+use super::merge::resolve_merges;
+use super::position;
+use super::visit::{Ctx, NodeSeed};
+
+/// A YAML node as far as it is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    /// A number, as the parser read it (`10`, `1.5`).
+    Num(String),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<Entry>),
+    /// Not kept (a key the model does not need).
+    Skipped,
+}
+
+impl Node {
+    /// The text of a scalar other than null. Numbers come as the parser
+    /// read them (`1.10` is `1.1`); booleans as `true` / `false`.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Node::Str(s) | Node::Num(s) => Some(s.clone()),
+            Node::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// A mapping entry: the key, its position, and the value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub key: String,
+    pub line: usize,
+    pub column: usize,
+    pub value: Node,
+}
+
+/// Which values of a mapping a reader keeps: a level of its own, passed
+/// down the tree (sequence items get their sequence's level).
+pub trait Keep: Copy {
+    /// The level of the value under `key`, or `None` to skip it.
+    fn child(self, key: &str) -> Option<Self>;
+}
+
+/// Parse one document into a tree of the parts kept, with merge keys
+/// resolved. `shown` names the file in errors.
+pub fn parse_tree<K: Keep>(shown: &str, text: &str, root: K) -> Result<Node, String> {
+    if let Err((line, column)) = super::depth::check(text) {
+        return Err(format!(
+            "{shown}:{line}:{column}: {}",
+            super::depth::message()
+        ));
+    }
+    let ctx = Ctx {
+        nodes: Cell::new(0),
+        fatal: RefCell::new(None),
+    };
+    let seed = NodeSeed {
+        ctx: &ctx,
+        level: root,
+    };
+    match seed.deserialize(yaml_serde::Deserializer::from_str(text)) {
+        Ok(mut node) => {
+            resolve_merges(&mut node).map_err(|e| format!("{shown}:{e}"))?;
+            Ok(node)
+        }
+        Err(e) => {
+            if let Some(f) = ctx.fatal.into_inner() {
+                return Err(format!("{shown}:{f}"));
+            }
+            Err(yaml_error(shown, &e))
+        }
+    }
+}
+
+/// One line: `file:line:column: message`.
+fn yaml_error(shown: &str, e: &yaml_serde::Error) -> String {
+    let msg = e.to_string();
+    match position::of_error(e) {
+        Some((line, column)) => {
+            let msg = position::without_mark(&msg, line, column);
+            format!("{shown}:{line}:{column}: {}", crate::read::message(&msg))
+        }
+        None => format!("{shown}: {}", crate::read::message(&msg)),
+    }
+}
+
+/// Parse every document of a stream (`---`-separated), each as
+/// [`parse_tree`] does; positions are the stream's. An empty document is
+/// `Node::Null`.
+pub fn parse_stream<K: Keep>(shown: &str, text: &str, root: K) -> Result<Vec<Node>, String> {
+    if let Err((line, column)) = super::depth::check(text) {
+        return Err(format!(
+            "{shown}:{line}:{column}: {}",
+            super::depth::message()
+        ));
+    }
+    let ctx = Ctx {
+        nodes: Cell::new(0),
+        fatal: RefCell::new(None),
+    };
+    let mut docs = Vec::new();
+    for doc in yaml_serde::Deserializer::from_str(text) {
+        let seed = NodeSeed {
+            ctx: &ctx,
+            level: root,
+        };
+        match seed.deserialize(doc) {
+            Ok(mut node) => {
+                resolve_merges(&mut node).map_err(|e| format!("{shown}:{e}"))?;
+                docs.push(node);
+            }
+            Err(e) => {
+                if let Some(f) = ctx.fatal.into_inner() {
+                    return Err(format!("{shown}:{f}"));
+                }
+                return Err(yaml_error(shown, &e));
+            }
+        }
+    }
+    Ok(docs)
+}
