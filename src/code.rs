@@ -50,6 +50,9 @@ rule_codes! {
     Dsig014 = "DSIG014" "stopsignal-mismatch",
     Dsig015 = "DSIG015" "app-no-sigterm-handler",
     Dsig016 = "DSIG016" "init-cannot-help",
+    Dsig017 = "DSIG017" "prestop-outlasts-grace",
+    Dsig018 = "DSIG018" "stop-signal-override",
+    Dsig019 = "DSIG019" "shared-process-namespace",
     Dsig900 = "DSIG900" "unused-ignore",
 }
 

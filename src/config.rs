@@ -160,6 +160,16 @@ pub struct Config {
     /// `/bin/sh` of base images dsig does not know.
     #[serde(default, deserialize_with = "unique_keys")]
     pub shells: BTreeMap<String, ShellKind>,
+    /// Image names (a tag or digest is ignored) and the Dockerfiles that
+    /// build them, relative to the directory holding the file: manifests
+    /// that run such an image are judged with its Dockerfile.
+    #[serde(default, deserialize_with = "unique_keys")]
+    pub images: BTreeMap<String, String>,
+    /// Globs, relative to the directory holding the file, of the YAML and
+    /// JSON files that are manifests: directories given to `dsig lint`
+    /// take them too.
+    #[serde(default)]
+    pub manifests: Vec<Pattern>,
 }
 
 /// A map in which a key given twice is an error (serde keeps the last one).
@@ -261,6 +271,7 @@ pub struct Loaded {
     pub dir: PathBuf,
     pub config: Config,
     exclude: GlobSet,
+    manifests: GlobSet,
 }
 
 impl Loaded {
@@ -283,12 +294,49 @@ impl Loaded {
                 read::message(&e.to_string())
             )
         })?;
+        let mut m = GlobSetBuilder::new();
+        for p in &config.manifests {
+            m.add(glob(&p.0)?);
+        }
+        let manifests = m.build().map_err(|e| {
+            format!(
+                "the {} manifests patterns are too large together for the matcher ({})",
+                config.manifests.len(),
+                read::message(&e.to_string())
+            )
+        })?;
         Ok(Loaded {
             path,
             dir,
             config,
             exclude,
+            manifests,
         })
+    }
+
+    /// Whether `path` (a file) is a manifest: some `manifests:` glob
+    /// matches its path relative to the configuration's directory.
+    pub fn is_manifest(&self, path: &Path) -> bool {
+        if self.manifests.is_empty() {
+            return false;
+        }
+        let abs = absolute(path);
+        abs.strip_prefix(&self.dir).is_ok_and(|rel| {
+            let rel: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            self.manifests.is_match(rel.join("/"))
+        })
+    }
+
+    /// The Dockerfiles of `images:`, each with the path it names.
+    pub fn images(&self) -> Vec<(String, PathBuf)> {
+        self.config
+            .images
+            .iter()
+            .map(|(k, v)| (k.clone(), self.dir.join(v)))
+            .collect()
     }
 
     /// Whether `path` (a file) is excluded: some glob matches its path

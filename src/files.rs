@@ -23,6 +23,14 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         || lower.starts_with("containerfile.")
 }
 
+/// A name a manifest may have: `*.yaml`, `*.yml`, `*.json`.
+pub fn is_manifest_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".yaml", ".yml", ".json"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+}
+
 /// One input: a path to lint, or an error to report for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
@@ -34,6 +42,13 @@ pub enum Input {
 /// Expand the paths given on the command line: files as they are, directories
 /// searched (respecting .gitignore; skipping .git, node_modules, target).
 pub fn discover(paths: &[String]) -> Vec<Input> {
+    discover_with(paths, &mut |_| false)
+}
+
+/// As [`discover`]; in directories, a `.yaml`, `.yml` or `.json` file is
+/// taken too when `manifest` says it is one (a configuration's
+/// `manifests:` globs match it).
+pub fn discover_with(paths: &[String], manifest: &mut dyn FnMut(&Path) -> bool) -> Vec<Input> {
     let mut out = Vec::new();
     for p in paths {
         if p == "-" {
@@ -47,11 +62,18 @@ pub fn discover(paths: &[String]) -> Vec<Input> {
                 message: crate::read::io_message(&e),
             }),
             Ok(m) if m.is_dir() => {
-                let (found, errors) = walk(path);
+                let (mut found, errors) = walk(path);
+                found.retain(|f| {
+                    let name = f
+                        .file_name()
+                        .map(|n| n.to_string_lossy())
+                        .unwrap_or_default();
+                    is_dockerfile_name(&name) || manifest(f)
+                });
                 if found.is_empty() && errors.is_empty() {
                     out.push(Input::Error {
                         path: p.clone(),
-                        message: "directory contains no Dockerfile (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)".into(),
+                        message: "directory contains no Dockerfile (Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*) and no manifest that `manifests:` names".into(),
                     });
                 }
                 out.extend(found.into_iter().map(Input::File));
@@ -195,7 +217,9 @@ fn walk_dir(shown: &Path, abs: &Path, stack: &[Arc<IgnoreFiles>]) -> (Vec<PathBu
                 }
             }
             Kind::File => {
-                if is_dockerfile_name(&name.to_string_lossy()) && !is_ignored(&stack, &path, false)
+                let n = name.to_string_lossy();
+                if (is_dockerfile_name(&n) || is_manifest_name(&n))
+                    && !is_ignored(&stack, &path, false)
                 {
                     found.push(shown.join(name));
                 }

@@ -18,6 +18,7 @@ pub mod fix;
 pub mod handlers;
 pub mod lines;
 pub mod lint;
+pub mod lint_manifest;
 pub mod manifest;
 pub mod model;
 pub mod parse;

@@ -31,6 +31,9 @@ pub struct LintOptions {
     /// Offer fixes without checking them on the rebuilt model (set while
     /// a fix is being checked).
     pub unchecked_fixes: bool,
+    /// Image names (without tag or digest) and the Dockerfiles that build
+    /// them, for manifests (`.dsig.yaml` `images:`).
+    pub images: std::sync::Arc<Vec<(String, PathBuf)>>,
 }
 
 #[derive(Debug)]
@@ -43,11 +46,11 @@ pub struct Linted {
 }
 
 /// Context files as the stage that runs sees them.
-struct ContextFiles<'a> {
-    df: &'a Dockerfile,
-    stages: &'a [Stage],
-    stage: usize,
-    ctx: &'a Context,
+pub(crate) struct ContextFiles<'a> {
+    pub(crate) df: &'a Dockerfile,
+    pub(crate) stages: &'a [Stage],
+    pub(crate) stage: usize,
+    pub(crate) ctx: &'a Context,
 }
 
 impl model::chain::Locate for ContextFiles<'_> {
@@ -139,6 +142,7 @@ pub fn lint_source(src: &str, opts: &LintOptions) -> Result<Linted, String> {
         launch: launch.as_ref(),
         chain: chain.as_ref(),
         app: app.as_ref(),
+        placement: None,
         context: &ctx,
     };
     let mut diagnostics = crate::suppress::apply(src, &df, rules::run_all(&cx), &opts.filter);

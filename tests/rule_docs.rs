@@ -1,13 +1,17 @@
 //! Every rule page in `rules/` is checked: each bad example must get the
-//! page's code, each good example must get no finding at all. An example's
+//! page's code, each good example must get no finding at all. A `yaml`
+//! fence is a manifest, linted as one. An example's
 //! fence may name lint options after `Dockerfile` (` ```Dockerfile
 //! warn-unused-ignores`); an unknown option fails the test.
 
 use dsig::lint::{LintOptions, lint_source};
+use dsig::lint_manifest::lint_manifest;
 use std::path::Path;
 
 struct Example {
     bad: bool,
+    /// A manifest (a `yaml` fence), not a Dockerfile.
+    manifest: bool,
     code: String,
     line: usize,
     options: Vec<String>,
@@ -40,7 +44,7 @@ fn examples(page: &str) -> (Vec<Example>, Vec<(String, String)>) {
             .find_map(|w| w.strip_prefix("file="))
         {
             files.push((name.to_string(), body));
-        } else if info.split_whitespace().next() == Some("Dockerfile") {
+        } else if matches!(info.split_whitespace().next(), Some("Dockerfile" | "yaml")) {
             let bad = section.starts_with("bad");
             assert!(
                 bad || section.starts_with("good"),
@@ -49,6 +53,7 @@ fn examples(page: &str) -> (Vec<Example>, Vec<(String, String)>) {
             );
             out.push(Example {
                 bad,
+                manifest: info.starts_with("yaml"),
                 code: body,
                 line: n + 1,
                 options: info.split_whitespace().skip(1).map(String::from).collect(),
@@ -103,8 +108,19 @@ fn every_rule_has_a_checked_page() {
                     _ => panic!("{} line {}: unknown example option {o}", rule.code, ex.line),
                 }
             }
-            let got = lint_source(&ex.code, &opts).unwrap();
-            let codes: Vec<&str> = got.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            let got = if ex.manifest {
+                let got = lint_manifest(&ex.code, "example.yaml", &opts).unwrap();
+                assert!(
+                    !got.containers.is_empty(),
+                    "{} line {}: the manifest example has no container",
+                    rule.code,
+                    ex.line
+                );
+                got.diagnostics
+            } else {
+                lint_source(&ex.code, &opts).unwrap().diagnostics
+            };
+            let codes: Vec<&str> = got.iter().map(|d| d.code.as_str()).collect();
             if ex.bad {
                 assert!(
                     codes.contains(&rule.code.as_str()),
@@ -119,7 +135,7 @@ fn every_rule_has_a_checked_page() {
                     "{} line {}: good example has findings: {:#?}",
                     rule.code,
                     ex.line,
-                    got.diagnostics
+                    got
                 );
             }
         }

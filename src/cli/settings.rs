@@ -50,6 +50,7 @@ pub fn options(
         o.model = ModelOptions {
             shells: c.shells.iter().map(|(k, v)| (k.clone(), *v)).collect(),
         };
+        o.images = std::sync::Arc::new(cfg.map(|l| l.images()).unwrap_or_default());
         o.filter.ignore = c.ignore.iter().map(|c| c.0).collect();
         o.filter.severity = c
             .severity

@@ -10,6 +10,7 @@ use dsig::error::Error;
 use dsig::files::{self, Input};
 use dsig::fix::{self, Mode};
 use dsig::lint::lint_source;
+use dsig::lint_manifest::lint_manifest;
 use dsig::report::{self, FileError, FileResult, TtyOptions};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -101,7 +102,13 @@ fn jobs(req: &LintRequest, source: &mut Source) -> Result<Vec<Job>, Error> {
         req.paths.clone()
     };
     let mut jobs = Vec::new();
-    for input in files::discover(&paths) {
+    let mut is_manifest = |p: &std::path::Path| {
+        source
+            .for_dir(&dsig::dirs::parent_dir(p))
+            .is_some_and(|c| c.is_manifest(p))
+    };
+    let inputs = files::discover_with(&paths, &mut is_manifest);
+    for input in inputs {
         let dir = match &input {
             Input::File(p) => Some(dsig::dirs::parent_dir(p)),
             Input::Stdin => Some(match &req.stdin_filename {
@@ -247,6 +254,22 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
         Input::File(p) => Some(p.clone()),
         _ => None,
     };
+    let fail_level = req
+        .fail_level
+        .or(cfg.and_then(|c| c.config.fail_level))
+        .unwrap_or(FailLevel::Warning);
+    if dsig::manifest::looks_like(&text) {
+        let linted = lint_manifest(&text, &name, &opts).map_err(|message| FileError {
+            path: name.clone(),
+            message,
+        })?;
+        return Ok(Outcome {
+            result: FileResult::new(name, text, linted.diagnostics).with_repo_path(repo),
+            fail_level,
+            diff: None,
+            fixed: None,
+        });
+    }
     opts.dockerfile_path = path.clone().or_else(|| req.stdin_filename.clone());
     opts.compose = req.compose.clone();
     let mut linted = lint_source(&text, &opts).map_err(|message| FileError {
@@ -262,10 +285,6 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
             linted = l;
         }
     }
-    let fail_level = req
-        .fail_level
-        .or(cfg.and_then(|c| c.config.fail_level))
-        .unwrap_or(FailLevel::Warning);
     // the findings are all that is kept: the syntax tree and the model go
     // before the report's copy of the text is made
     let diagnostics = std::mem::take(&mut linted.diagnostics);

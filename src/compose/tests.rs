@@ -1,7 +1,7 @@
 use super::tree::{Node, parse_tree};
 use super::types::is_remote;
-use crate::yaml::visit::{KEY_MARK, key_position};
 use super::*;
+use crate::yaml::visit::{KEY_MARK, key_position};
 use std::path::{Path, PathBuf};
 
 fn fixture(case: &str) -> PathBuf {

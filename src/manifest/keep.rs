@@ -41,11 +41,15 @@ impl Keep for Level {
             (Level::Metadata, "name") => Level::Full,
             (Level::Spec, "jobTemplate") => Level::Spec,
             (Level::Spec, "containers" | "initContainers") => Level::Container,
-            (Level::Spec, "terminationGracePeriodSeconds" | "shareProcessNamespace") => {
-                Level::Full
-            }
+            (Level::Spec, "terminationGracePeriodSeconds" | "shareProcessNamespace") => Level::Full,
             (Level::Container, k) if CONTAINER_FIELDS.contains(&k) => Level::Full,
             _ => return None,
         })
+    }
+
+    /// Only the keys kept: a key written twice elsewhere is not dsig's to
+    /// judge.
+    fn duplicate_is_error(self, key: &str) -> bool {
+        self.child(key).is_some()
     }
 }

@@ -7,7 +7,13 @@ use crate::lines::LineIndex;
 use crate::yaml::tree::{Entry, Node, parse_stream};
 
 /// Workload kinds whose pod spec is at `spec.template.spec`.
-const TEMPLATED: [&str; 5] = ["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"];
+const TEMPLATED: [&str; 5] = [
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "Job",
+];
 
 /// Read every workload of a manifest. `Err` is one line naming `shown`:
 /// the text is not YAML (or JSON) the parser accepts.
@@ -147,11 +153,11 @@ impl Reader<'_> {
         Pod {
             grace: get(spec, "terminationGracePeriodSeconds")
                 .and_then(|e| Some(self.field(e, seconds(&e.value)?))),
-            share_process_namespace: get(spec, "shareProcessNamespace").and_then(|e| match e
-                .value
-            {
-                Node::Bool(b) => Some(self.field(e, b)),
-                _ => None,
+            share_process_namespace: get(spec, "shareProcessNamespace").and_then(|e| {
+                match e.value {
+                    Node::Bool(b) => Some(self.field(e, b)),
+                    _ => None,
+                }
             }),
             containers,
         }
@@ -258,10 +264,10 @@ fn seconds(n: &Node) -> Option<u64> {
 }
 
 fn pre_stop(m: &[Entry]) -> PreStop {
-    if let Some(cmd) = at(m, &["exec"]).and_then(|e| get(e, "command")) {
-        if let Node::Seq(items) = &cmd.value {
-            return PreStop::Exec(items.iter().filter_map(Node::text).collect());
-        }
+    if let Some(cmd) = at(m, &["exec"]).and_then(|e| get(e, "command"))
+        && let Node::Seq(items) = &cmd.value
+    {
+        return PreStop::Exec(items.iter().filter_map(Node::text).collect());
     }
     if let Some(s) = at(m, &["sleep"]) {
         return PreStop::Sleep(get(s, "seconds").and_then(|e| seconds(&e.value)));

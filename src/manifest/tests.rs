@@ -46,7 +46,10 @@ fn reads_workloads_and_containers() {
     let m = parse("f", DEPLOY).unwrap();
     assert_eq!(m.workloads.len(), 2);
     let w = &m.workloads[0];
-    assert_eq!((w.kind.as_str(), w.name.as_deref()), ("Deployment", Some("web")));
+    assert_eq!(
+        (w.kind.as_str(), w.name.as_deref()),
+        ("Deployment", Some("web"))
+    );
     assert_eq!(w.pod.grace.as_ref().map(|g| g.value), Some(10));
     let roles: Vec<Role> = w.pod.containers.iter().map(|c| c.role).collect();
     assert_eq!(roles, [Role::Init, Role::Sidecar, Role::Main]);
@@ -55,13 +58,19 @@ fn reads_workloads_and_containers() {
     let cmd = api.command.as_ref().unwrap();
     assert_eq!(cmd.value, ["sh", "-c", "node server.js"]);
     assert_eq!(cmd.line, 18);
-    assert_eq!(&DEPLOY[cmd.span.start..cmd.span.end], "command: [\"sh\", \"-c\", \"node server.js\"]");
-    assert_eq!(api.pre_stop.as_ref().unwrap().value, PreStop::Sleep(Some(5)));
+    assert_eq!(
+        &DEPLOY[cmd.span.start..cmd.span.end],
+        "command: [\"sh\", \"-c\", \"node server.js\"]"
+    );
+    assert_eq!(
+        api.pre_stop.as_ref().unwrap().value,
+        PreStop::Sleep(Some(5))
+    );
     assert_eq!(api.stop_signal.as_ref().unwrap().value, "SIGQUIT");
     let pod = &m.workloads[1];
     assert_eq!(pod.kind, "Pod");
     assert_eq!(pod.line, 30);
-    assert_eq!(pod.pod.share_process_namespace.as_ref().unwrap().value, true);
+    assert!(pod.pod.share_process_namespace.as_ref().unwrap().value);
     let args = pod.pod.containers[0].args.as_ref().unwrap();
     assert_eq!(args.value, ["nginx", "-g", "daemon off;"]);
     assert_eq!(args.line, 35);
@@ -84,12 +93,15 @@ fn reads_ecs_task_definitions() {
 }"#;
     let m = parse("f", text).unwrap();
     let w = &m.workloads[0];
-    assert_eq!((w.platform, w.name.as_deref()), (Platform::Ecs, Some("app")));
+    assert_eq!(
+        (w.platform, w.name.as_deref()),
+        (Platform::Ecs, Some("app"))
+    );
     let c = &w.pod.containers[0];
     assert_eq!(c.command.as_ref().unwrap().value, ["sh", "-c"]);
     assert_eq!(c.args.as_ref().unwrap().value, ["npm start"]);
     assert_eq!(c.stop_timeout.as_ref().unwrap().value, 20);
-    assert_eq!(c.init.as_ref().unwrap().value, true);
+    assert!(c.init.as_ref().unwrap().value);
     assert_eq!(c.command.as_ref().unwrap().line, 7);
     let wrapped = format!("{{\"taskDefinition\": {text}}}");
     assert_eq!(parse("f", &wrapped).unwrap().workloads.len(), 1);
@@ -126,8 +138,11 @@ template:
       - name: t
 ";
     let m = parse("f", text).unwrap();
-    let kinds: Vec<(&str, Platform)> =
-        m.workloads.iter().map(|w| (w.kind.as_str(), w.platform)).collect();
+    let kinds: Vec<(&str, Platform)> = m
+        .workloads
+        .iter()
+        .map(|w| (w.kind.as_str(), w.platform))
+        .collect();
     assert_eq!(
         kinds,
         [

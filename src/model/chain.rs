@@ -971,7 +971,14 @@ fn shell_c(argv: &[String], launch: &Launch) -> Option<(ShellKind, usize)> {
     let (kind, mut i) = ShellKind::of_argv(argv, launch.bin_sh)?;
     while let Some(a) = argv.get(i) {
         if a == "-c" || (a.starts_with('-') && !a.starts_with("--") && a.contains('c')) {
-            return argv.get(i + 1).map(|_| (kind, i + 1));
+            // the string is the first operand: `--` ends the options
+            // (`sh -c -- "…"`)
+            let at = if argv.get(i + 1).is_some_and(|n| n == "--") {
+                i + 2
+            } else {
+                i + 1
+            };
+            return argv.get(at).map(|_| (kind, at));
         }
         if a.starts_with('-') || a.starts_with('+') {
             i += 1;

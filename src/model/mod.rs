@@ -6,6 +6,7 @@ pub mod app;
 pub mod base_images;
 pub mod chain;
 pub mod copies;
+pub mod platform;
 pub mod script;
 pub mod shell_run;
 
@@ -18,17 +19,35 @@ pub use chain::{Chain, Hop, HopKind, Relation};
 /// Where a piece of the launch configuration comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    /// An instruction in the Dockerfile, with the span of the part that matters.
+    /// An instruction in the Dockerfile being linted, with the span of the
+    /// part that matters.
     Dockerfile { span: Span, line: usize },
     /// The base image named by `FROM`.
     BaseImage { image: String },
-    /// A file in the build context (script, package.json).
+    /// A file in the build context (script, package.json), or the
+    /// Dockerfile of an image a manifest runs.
     File { path: String, line: Option<usize> },
+    /// A field of the manifest being linted (`command`, `args`), with the
+    /// span of its key.
+    Manifest {
+        span: Span,
+        line: usize,
+        field: &'static str,
+    },
     /// Docker's default.
     Default,
 }
 
 impl Origin {
+    /// The span in the file being linted (a Dockerfile instruction or a
+    /// manifest field), if the origin is there.
+    pub fn span_here(&self) -> Option<Span> {
+        match self {
+            Origin::Dockerfile { span, .. } | Origin::Manifest { span, .. } => Some(*span),
+            _ => None,
+        }
+    }
+
     pub fn describe(&self) -> String {
         match self {
             Origin::Dockerfile { line, .. } => format!("Dockerfile:{line}"),
@@ -38,6 +57,7 @@ impl Origin {
                 line: Some(l),
             } => format!("{path}:{l}"),
             Origin::File { path, line: None } => path.clone(),
+            Origin::Manifest { field, line, .. } => format!("`{field}`, line {line}"),
             Origin::Default => "Docker default".into(),
         }
     }
@@ -418,7 +438,7 @@ fn shell_kind_of_argv(argv: &[String], sh: ShellKind) -> ShellKind {
 }
 
 /// What a `FROM <image>` starts with.
-fn base_launch(image: &str, opts: &ModelOptions) -> Launch {
+pub fn base_launch(image: &str, opts: &ModelOptions) -> Launch {
     let image_name = image.split(['@']).next().unwrap_or(image);
     let user_shell = opts.shells.iter().find(|(n, _)| {
         let n = n.as_str();

@@ -1,6 +1,8 @@
 //! `dsig ps`: the predicted process tree as text or JSON.
 
+use crate::manifest::Role;
 use crate::model::base_images::ShellKind;
+use crate::model::platform::{ImageSource, Placement};
 use crate::model::{Chain, Launch, Relation};
 use serde_json::json;
 
@@ -22,6 +24,57 @@ pub fn render_text(path: &str, launch: &Launch, stage_name: Option<&str>, chain:
         None => "SIGTERM (Docker default)".into(),
     };
     out.push_str(&format!("  stop signal: {stop}\n\n"));
+    chain_text(&mut out, chain);
+    out
+}
+
+/// The tree of one container a manifest launches.
+pub fn render_container_text(path: &str, p: &Placement, launch: &Launch, chain: &Chain) -> String {
+    let c = &p.container;
+    let role = match c.role {
+        Role::Init => "init container",
+        Role::Sidecar => "sidecar",
+        Role::Main => "container",
+    };
+    let name = c.name.as_deref().unwrap_or("(no name)");
+    let mut out = format!("{path}:{}: {}, {role} {name}\n", c.line, p.workload);
+    let image = c.image.as_ref().map_or("(none)", |i| i.value.as_str());
+    let source = match &p.image {
+        ImageSource::Dockerfile(d) => format!("built by {d}"),
+        ImageSource::Table => "known base image".into(),
+        ImageSource::Unknown => "unknown image: only what the manifest sets is known".into(),
+    };
+    out.push_str(&format!("  image: {image} ({source})\n"));
+    if p.image != ImageSource::Unknown {
+        out.push_str(&format!(
+            "  /bin/sh: {} ({})\n",
+            launch.bin_sh.display(),
+            shell_reason(launch)
+        ));
+    }
+    let stop = match &launch.stopsignal {
+        Some((s, o)) => format!("{s} ({})", o.describe()),
+        None if p.image == ImageSource::Unknown => "SIGTERM unless the image sets another".into(),
+        None => "SIGTERM (default)".into(),
+    };
+    out.push_str(&format!("  stop signal: {stop}\n"));
+    let grace = match (&p.grace, p.grace_seconds()) {
+        (Some(g), _) => format!(
+            "{} s ({}, line {})",
+            g.value,
+            p.platform.grace_field(),
+            g.line
+        ),
+        (None, Some(d)) => format!("{d} s (default)"),
+        (None, None) => "the platform's default".into(),
+    };
+    out.push_str(&format!("  grace period: {grace}\n\n"));
+    chain_text(&mut out, chain);
+    out
+}
+
+/// The hops of a chain, indented by parent.
+fn chain_text(out: &mut String, chain: &Chain) {
     let mut depth = 0usize;
     for (i, hop) in chain.hops.iter().enumerate() {
         let (prefix, tag) = match hop.relation {
@@ -92,7 +145,6 @@ pub fn render_text(path: &str, launch: &Launch, stage_name: Option<&str>, chain:
     if let Some(why) = &chain.incomplete {
         out.push_str(&format!("  (the tree stops here: {why})\n"));
     }
-    out
 }
 
 fn shell_reason(l: &Launch) -> String {
@@ -103,6 +155,23 @@ fn shell_reason(l: &Launch) -> String {
     } else {
         format!("SHELL is {}", l.shell.argv.join(" "))
     }
+}
+
+/// A container's chain as JSON: the Dockerfile's fields, and where the
+/// container is.
+pub fn render_container_json(
+    path: &str,
+    p: &Placement,
+    launch: &Launch,
+    chain: &Chain,
+) -> serde_json::Value {
+    let mut v = render_json(path, launch, chain);
+    v["line"] = json!(p.container.line);
+    v["workload"] = json!(p.workload);
+    v["container"] = json!(p.container.name);
+    v["image"] = json!(p.container.image.as_ref().map(|i| &i.value));
+    v["grace_seconds"] = json!(p.grace_seconds());
+    v
 }
 
 /// The chain as JSON.

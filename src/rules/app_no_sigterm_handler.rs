@@ -23,6 +23,11 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     };
     let (lang, entry_rel, signal) = (app.lang, &app.entry_rel, &app.signal);
     let i = chain.hops.len() - 1;
+    let sends = if cx.placement.is_some() {
+        "the container is stopped with"
+    } else {
+        "`docker stop` sends"
+    };
     let (message, help) = match &app.verdict {
         Verdict::Handles(_) | Verdict::Unknown(_) => return vec![],
         Verdict::Other { handled } => {
@@ -38,7 +43,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 .collect();
             (
                 format!(
-                    "{entry_rel} handles {} but not {signal}, the signal `docker stop` sends: the app is killed without shutting down, and open connections are dropped",
+                    "{entry_rel} handles {} but not {signal}, the signal {sends}: the app is killed without shutting down, and open connections are dropped",
                     list.join(", ")
                 ),
                 handler_help(lang, signal),
@@ -52,7 +57,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             };
             (
                 format!(
-                    "{entry_rel} registers no handler for {signal}, the signal `docker stop` sends{read}: the app is killed without shutting down, and open connections are dropped"
+                    "{entry_rel} registers no handler for {signal}, the signal {sends}{read}: the app is killed without shutting down, and open connections are dropped"
                 ),
                 handler_help(lang, signal),
             )

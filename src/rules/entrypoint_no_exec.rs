@@ -1,7 +1,7 @@
 //! DSIG006: an entrypoint script in the build context starts the main
 //! process without `exec`.
 
-use super::helpers::{self, GRACE, Seat};
+use super::helpers::{self, Seat};
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, FileRef, Fix, Severity, Span};
@@ -82,6 +82,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             heredoc: heredoc.as_ref(),
             shell_name: shell.map(|s| s.display()).unwrap_or("sh"),
             seat: helpers::seat(chain, i),
+            grace: cx.grace(),
             branches: sites.len() > 1,
             main: *main,
         };
@@ -104,6 +105,8 @@ struct Script<'a> {
     heredoc: Option<&'a Heredoc>,
     shell_name: &'a str,
     seat: Seat,
+    /// When SIGKILL comes, for messages.
+    grace: String,
     /// More than one command may end the script.
     branches: bool,
     /// Index of the site that starts the main process.
@@ -139,13 +142,13 @@ impl Script<'_> {
 
     /// What the script's shell staying does to the signal.
     fn consequence(&self, app: &str) -> String {
-        let shell_name = self.shell_name;
+        let (shell_name, grace) = (self.shell_name, &self.grace);
         match &self.seat {
             Seat::UnderInit(init) => format!(
                 "{init} forwards SIGTERM to the script's shell ({shell_name}), not to {app}, which is killed without running its shutdown handler"
             ),
             Seat::Pid1 => format!(
-                "the script's shell ({shell_name}) stays PID 1 and ignores SIGTERM: {app} never sees it and is SIGKILLed {GRACE}"
+                "the script's shell ({shell_name}) stays PID 1 and ignores SIGTERM: {app} never sees it and is SIGKILLed {grace}"
             ),
             Seat::Between => {
                 format!("the script's shell ({shell_name}) stays between the signal and {app}")

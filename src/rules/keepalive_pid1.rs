@@ -77,11 +77,21 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         || matches!(chain.hops[i].relation, Relation::Pid1 | Relation::Exec)
             && chain.pid1() >= Some(i);
     let under_init = chain.init_before(i).is_some();
+    let waits = match cx.placement {
+        None => {
+            "every `docker stop` waits for the stop timeout (10 s by default) and then SIGKILLs it"
+                .to_string()
+        }
+        Some(p) => format!(
+            "every stop waits, and the container is SIGKILLed {}",
+            p.grace_text()
+        ),
+    };
     let (severity, message) = if pid1 && !under_init {
         (
             Severity::Warning,
             format!(
-                "the main process is `{what}`, which only keeps the container alive: as PID 1 it has no handler and ignores SIGTERM, so every `docker stop` waits for the stop timeout (10 s by default) and then SIGKILLs it, and whatever does the work runs unsupervised"
+                "the main process is `{what}`, which only keeps the container alive: as PID 1 it has no handler and ignores SIGTERM, so {waits}, and whatever does the work runs unsupervised"
             ),
         )
     } else {

@@ -1,6 +1,6 @@
 //! DSIG005: PID 1 would be an app runtime itself, with no init in front.
 
-use super::helpers::{self, GRACE};
+use super::helpers;
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
@@ -54,17 +54,18 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     }
     let name = runtime.name();
     let stop = launch.stop_signal();
+    let grace = cx.grace();
     let (severity, message) = match runtime {
         Runtime::Node => (
             Severity::Warning,
             format!(
-                "node runs as PID 1 with no init: unless the app installs its own {stop} handler, node ignores SIGTERM and SIGINT as PID 1 and is SIGKILLed {GRACE}; orphaned child processes are never reaped (they stay as zombies)"
+                "node runs as PID 1 with no init: unless the app installs its own {stop} handler, node ignores SIGTERM and SIGINT as PID 1 and is SIGKILLed {grace}; orphaned child processes are never reaped (they stay as zombies)"
             ),
         ),
         Runtime::Python => (
             Severity::Warning,
             format!(
-                "python runs as PID 1 with no init: unless the app installs its own {stop} handler, python ignores SIGTERM as PID 1 and is SIGKILLed {GRACE} (only SIGINT works); orphaned child processes are never reaped (they stay as zombies)"
+                "python runs as PID 1 with no init: unless the app installs its own {stop} handler, python ignores SIGTERM as PID 1 and is SIGKILLed {grace} (only SIGINT works); orphaned child processes are never reaped (they stay as zombies)"
             ),
         ),
         Runtime::Other(n) => (
@@ -83,6 +84,16 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         .as_ref()
         .map(|e| e.argv())
         .unwrap_or_default();
+    if let Some(p) = cx.placement {
+        d.set_help(match p.platform {
+            crate::manifest::Platform::Ecs => "set `linuxParameters.initProcessEnabled: true` in the container definition, or handle SIGTERM in the app".to_string(),
+            _ => format!(
+                "handle SIGTERM in the app, or start it through an init installed in the image (tini or dumb-init): `{}: [\"tini\", \"--\", …]`; Kubernetes starts no init of its own",
+                p.field_names().0
+            ),
+        });
+        return vec![d];
+    }
     let help = match helpers::tini_install(launch.bin_sh, &launch.base_image) {
         Some((install, path)) => {
             let mut ep = vec![path.to_string(), "--".to_string()];

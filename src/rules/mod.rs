@@ -19,11 +19,14 @@ pub mod keepalive_pid1;
 pub mod malformed_exec_form;
 pub mod missing_init;
 pub mod package_manager_pid1;
+pub mod prestop_outlasts_grace;
 pub mod repeated_cmd_entrypoint;
+pub mod shared_process_namespace;
 mod shell_form;
 pub mod shell_form_cmd;
 pub mod shell_form_entrypoint;
 pub mod shell_wrapper;
+pub mod stop_signal_override;
 pub mod stopsignal_mismatch;
 pub mod su_wrapper;
 pub mod syntax_error;
@@ -43,19 +46,21 @@ pub struct RuleContext<'a> {
     pub chain: Option<&'a Chain>,
     /// The app's signal handlers, when its entry file was read.
     pub app: Option<&'a crate::model::app::AppHandlers>,
+    /// The container a manifest launches, when a manifest is linted: `src`
+    /// is then the manifest, and `df` the Dockerfile of its image (empty
+    /// when the image is not built here).
+    pub placement: Option<&'a crate::model::platform::Placement>,
     /// The build context: where fixed files are written. Rules read files
     /// through the model only (`image_file`, the hops, `app`).
     pub context: &'a Context,
 }
 
 impl RuleContext<'_> {
-    /// A span in the Dockerfile for a launch origin; for what a base image
-    /// contributes, the target stage's FROM.
+    /// A span in the file being linted for a launch origin; for what a base
+    /// image contributes, the target stage's FROM (in a manifest, the
+    /// container).
     pub fn span_of(&self, origin: &Origin) -> Span {
-        match origin {
-            Origin::Dockerfile { span, .. } => *span,
-            _ => self.from_span(),
-        }
+        origin.span_here().unwrap_or_else(|| self.from_span())
     }
 
     /// Where the line holding byte `offset` starts (to insert a line before it).
@@ -63,12 +68,25 @@ impl RuleContext<'_> {
         self.src[..offset].rfind('\n').map(|p| p + 1).unwrap_or(0)
     }
 
-    /// The FROM instruction of the stage that runs.
+    /// The FROM instruction of the stage that runs; in a manifest, the
+    /// container's first line.
     pub fn from_span(&self) -> Span {
+        if let Some(p) = self.placement {
+            return p.container.span;
+        }
         self.launch
             .and_then(|l| self.stages.get(l.stage))
-            .map(|s| self.df.instructions[s.from].span)
+            .and_then(|s| self.df.instructions.get(s.from))
+            .map(|i| i.span)
             .unwrap_or_default()
+    }
+
+    /// When the runtime gives up waiting and sends SIGKILL, for messages.
+    pub fn grace(&self) -> String {
+        match self.placement {
+            Some(p) => p.grace_text(),
+            None => helpers::GRACE.to_string(),
+        }
     }
 
     /// The span in the Dockerfile nearest to hop `i` of the chain: its own
@@ -81,8 +99,7 @@ impl RuleContext<'_> {
             .iter()
             .rev()
             .map(|h| &h.origin)
-            .find(|o| matches!(o, Origin::Dockerfile { .. }))
-            .map(|o| self.span_of(o))
+            .find_map(|o| o.span_here())
             .unwrap_or_else(|| self.from_span())
     }
 
@@ -164,8 +181,34 @@ pub static RULES: &[&Rule] = &[
     &stopsignal_mismatch::RULE,
     &app_no_sigterm_handler::RULE,
     &init_cannot_help::RULE,
+    &prestop_outlasts_grace::RULE,
+    &stop_signal_override::RULE,
+    &shared_process_namespace::RULE,
     &unused_ignore::RULE,
 ];
+
+/// The rules that judge a container a manifest launches: the launch-chain
+/// rules, and those about what only a platform sets.
+const PLACEMENT_RULES: &[RuleCode] = &[
+    RuleCode::Dsig004,
+    RuleCode::Dsig005,
+    RuleCode::Dsig006,
+    RuleCode::Dsig007,
+    RuleCode::Dsig010,
+    RuleCode::Dsig011,
+    RuleCode::Dsig012,
+    RuleCode::Dsig013,
+    RuleCode::Dsig014,
+    RuleCode::Dsig015,
+    RuleCode::Dsig016,
+    RuleCode::Dsig017,
+    RuleCode::Dsig018,
+    RuleCode::Dsig019,
+];
+
+/// Rules about what only a platform sets (they find nothing in a
+/// Dockerfile).
+const PLATFORM_RULES: &[RuleCode] = &[RuleCode::Dsig017, RuleCode::Dsig018, RuleCode::Dsig019];
 
 pub fn find(code: &str) -> Option<&'static Rule> {
     let code = RuleCode::parse(code)?;
@@ -191,6 +234,47 @@ pub fn run_all(cx: &RuleContext) -> Vec<Diagnostic> {
             // exactly: `append` alone would double a large list
             out.reserve_exact(found.len());
             out.append(&mut found);
+        }
+    }
+    sort(&mut out);
+    out
+}
+
+/// Run the rules on a container a manifest launches (`cx.placement`).
+///
+/// - An init container runs to completion before the pod starts: no stop
+///   rule applies to it.
+/// - Under `shareProcessNamespace: true` no container's process is PID 1,
+///   and the launch-chain rules, which rest on PID 1's facts, are left to
+///   DSIG019.
+/// - A launch-chain finding is kept when the manifest sets the command
+///   (`command`/`args`), or when it points at a field the manifest sets (a
+///   stop signal, an init); one that lies wholly in the image is the
+///   image's Dockerfile's to report.
+/// - Their fixes edit Dockerfile text, so they are dropped here; the help
+///   still says what to write.
+pub fn run_placement(cx: &RuleContext) -> Vec<Diagnostic> {
+    let Some(p) = cx.placement else {
+        return vec![];
+    };
+    if p.one_shot() || cx.launch.is_some_and(|l| l.windows) {
+        return vec![];
+    }
+    let shared = p.share_process_namespace.as_ref().is_some_and(|s| s.value);
+    let mut out = Vec::new();
+    for r in RULES.iter().filter(|r| PLACEMENT_RULES.contains(&r.code)) {
+        let platform = PLATFORM_RULES.contains(&r.code);
+        if shared && !platform {
+            continue;
+        }
+        for mut d in (r.check)(cx) {
+            if !platform && !p.sets_command() && d.span == p.container.span {
+                continue;
+            }
+            if !platform {
+                d.take_fix();
+            }
+            out.push(d);
         }
     }
     sort(&mut out);

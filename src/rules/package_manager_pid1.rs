@@ -1,6 +1,6 @@
 //! DSIG004: npm/yarn/pnpm/npx is the main process.
 
-use super::helpers::{self, GRACE};
+use super::helpers;
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity};
@@ -78,6 +78,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         script_run,
         stop: launch.stop_signal(),
         base_image: &launch.base_image,
+        grace: cx.grace(),
     };
     let (severity, message) = judge(&facts);
     // The span: the nearest Dockerfile origin at or before the hop.
@@ -85,7 +86,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         .iter()
         .rev()
         .map(|h| &h.origin)
-        .find(|o| matches!(o, Origin::Dockerfile { .. }))
+        .find(|o| o.span_here().is_some())
         .unwrap_or(&hop.origin);
     let span = cx.span_of(origin);
     let mut d = RULE.diag(severity, span, message);
@@ -173,6 +174,8 @@ struct Facts<'a> {
     script_run: Option<&'a helpers::ShellRun>,
     stop: &'a str,
     base_image: &'a str,
+    /// When SIGKILL comes.
+    grace: String,
 }
 
 /// The severity and the message, by the measured facts (11-14, 18-21).
@@ -246,8 +249,8 @@ fn judge(f: &Facts) -> (Severity, String) {
         _ => (
             Severity::Warning,
             format!(
-                "{what} {position}: which shell /bin/sh is in {} is not known, so it is not known whether {app} receives SIGTERM; with dash (Debian, Ubuntu) {pm_name} lets it be SIGKILLed {GRACE}",
-                f.base_image
+                "{what} {position}: which shell /bin/sh is in {} is not known, so it is not known whether {app} receives SIGTERM; with dash (Debian, Ubuntu) {pm_name} lets it be SIGKILLed {}",
+                f.base_image, f.grace
             ),
         ),
     }
@@ -296,6 +299,13 @@ fn direct(
 }
 
 fn keyword_of(cx: &RuleContext, origin: &Origin) -> &'static str {
+    if let Origin::Manifest { field, .. } = origin {
+        return match *field {
+            "command" => "command:",
+            "entryPoint" => "entryPoint:",
+            _ => "args:",
+        };
+    }
     if let (Origin::Dockerfile { span, .. }, Some(l)) = (origin, cx.launch)
         && let Some(ep) = &l.entrypoint
         && ep.origin == *origin

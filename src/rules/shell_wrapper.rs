@@ -1,7 +1,7 @@
 //! DSIG007: exec form runs a shell with `-c` whose string does not end in
 //! an exec'd app.
 
-use super::helpers::{self, GRACE, Seat, ShellRun};
+use super::helpers::{self, Seat, ShellRun};
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
 use crate::diagnostic::{Diagnostic, Severity};
@@ -95,7 +95,7 @@ fn judge(
         ),
         Some(false) => {
             let why = helpers::why_shell_stays(run);
-            let consequence = consequence(&helpers::seat(chain, i), app);
+            let consequence = consequence(&helpers::seat(chain, i), app, &cx.grace());
             (
                 Severity::Error,
                 format!(
@@ -115,13 +115,13 @@ fn judge(
 }
 
 /// What the shell staying does to the signal, by where it stands.
-fn consequence(seat: &Seat, app: &str) -> String {
+fn consequence(seat: &Seat, app: &str, grace: &str) -> String {
     match seat {
         Seat::UnderInit(init) => format!(
             "{init} forwards SIGTERM to the shell, not to {app}, which is killed without running its shutdown handler"
         ),
         Seat::Pid1 => {
-            format!("the shell is PID 1 and ignores SIGTERM, so {app} is SIGKILLed {GRACE}")
+            format!("the shell is PID 1 and ignores SIGTERM, so {app} is SIGKILLed {grace}")
         }
         Seat::Between => format!("{app} does not receive SIGTERM"),
     }
@@ -161,6 +161,7 @@ mod tests {
                 "FROM node:22\nCMD [\"npm\", \"start\"]\n",
             ])
             .fail(&[
+                "FROM debian\nCMD [\"sh\", \"-c\", \"--\", \"node server.js\"]\n",
                 "FROM debian\nCMD [\"sh\", \"-c\", \"node server.js\"]\n",
                 "FROM debian\nCMD [\"/bin/sh\", \"-c\", \"node server.js; echo done\"]\n",
                 "FROM alpine\nCMD [\"sh\", \"-c\", \"cd /app && node server.js\"]\n",

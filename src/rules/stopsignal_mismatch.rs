@@ -69,6 +69,10 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         Some((_, o @ Origin::Dockerfile { span, .. })) => {
             (*span, format!("STOPSIGNAL {stop} ({})", o.describe()))
         }
+        Some((_, o @ Origin::Manifest { span, .. })) => (
+            *span,
+            format!("lifecycle.stopSignal {stop} ({})", o.describe()),
+        ),
         Some((_, o)) => (
             cx.hop_span(chain.hops.len() - 1),
             format!("the stop signal {stop} ({})", o.describe()),

@@ -50,6 +50,12 @@ pub struct Entry {
 pub trait Keep: Copy {
     /// The level of the value under `key`, or `None` to skip it.
     fn child(self, key: &str) -> Option<Self>;
+
+    /// Whether a key written twice in a mapping at this level is an error
+    /// (by default, any key; a reader may only care for the keys it keeps).
+    fn duplicate_is_error(self, _key: &str) -> bool {
+        true
+    }
 }
 
 /// Parse one document into a tree of the parts kept, with merge keys

@@ -143,7 +143,9 @@ impl<'de, K: Keep> Visitor<'de> for NodeSeed<'_, K> {
                     (key, line, column)
                 }
             };
-            if let Some(first) = seen.insert(key.clone(), line) {
+            if let Some(first) = seen.insert(key.clone(), line)
+                && self.level.duplicate_is_error(&key)
+            {
                 return self.ctx.fail(
                     line,
                     column,

@@ -1,0 +1,236 @@
+//! One manifest through the pipeline: read its workloads, model each
+//! container's launch (its image's, with the manifest on top), and run the
+//! rules that apply to a container the platform launches.
+
+use crate::context::Context;
+use crate::diagnostic::Diagnostic;
+use crate::lint::{ContextFiles, LintOptions};
+use crate::manifest::{self, Container, Manifest, Workload};
+use crate::model::platform::{self, ImageSource, Placement};
+use crate::model::{self, Chain, Launch, Stage};
+use crate::parse::{self, Dockerfile};
+use crate::rules::{self, RuleContext};
+use std::path::Path;
+
+/// A container of a manifest as dsig predicts its launch.
+#[derive(Debug)]
+pub struct Launched {
+    pub placement: Placement,
+    pub launch: Launch,
+    pub chain: Chain,
+}
+
+#[derive(Debug)]
+pub struct LintedManifest {
+    pub manifest: Manifest,
+    pub containers: Vec<Launched>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The name of an image without its tag or digest:
+/// `ghcr.io/acme/api:1.2@sha256:…` → `ghcr.io/acme/api`.
+pub fn image_name(image: &str) -> &str {
+    let image = image.split('@').next().unwrap_or(image);
+    match image.rfind(':') {
+        Some(i) if !image[i..].contains('/') => &image[..i],
+        _ => image,
+    }
+}
+
+/// The Dockerfile `.dsig.yaml` names for an image.
+fn dockerfile_for<'a>(opts: &'a LintOptions, image: &str) -> Option<&'a Path> {
+    let name = image_name(image);
+    fn bare(n: &str) -> &str {
+        n.strip_prefix("docker.io/").unwrap_or(n)
+    }
+    opts.images
+        .iter()
+        .find(|(k, _)| bare(image_name(k)) == bare(name))
+        .map(|(_, p)| p.as_path())
+}
+
+/// Lint manifest text. `Err` is one line: the YAML cannot be read, or a
+/// Dockerfile the configuration names for an image cannot be.
+pub fn lint_manifest(src: &str, shown: &str, opts: &LintOptions) -> Result<LintedManifest, String> {
+    let manifest = manifest::parse(shown, src)?;
+    let mut containers = Vec::new();
+    let mut diagnostics = Vec::new();
+    for w in &manifest.workloads {
+        for c in &w.pod.containers {
+            let (launched, mut found) = container(src, w, c, opts)?;
+            diagnostics.append(&mut found);
+            containers.push(launched);
+        }
+    }
+    rules::sort(&mut diagnostics);
+    let diagnostics = crate::suppress::apply(src, &comments(src), diagnostics, &opts.filter);
+    Ok(LintedManifest {
+        manifest,
+        containers,
+        diagnostics,
+    })
+}
+
+/// The manifest's whole-line `#` comments, as a Dockerfile's, so that
+/// `# dsig ignore=DSIG007` above a line works in a manifest as it does in a
+/// Dockerfile.
+fn comments(src: &str) -> Dockerfile {
+    let mut df = parse::parse("");
+    let mut offset = 0;
+    for (n, line) in src.split_inclusive('\n').enumerate() {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let lead = body.len() - body.trim_start().len();
+        if let Some(text) = body[lead..].strip_prefix('#') {
+            df.comments.push(parse::Comment {
+                text: text.trim().to_string(),
+                span: crate::diagnostic::Span::new(offset + lead, offset + body.len()),
+                line: n + 1,
+            });
+        }
+        offset += line.len();
+    }
+    df
+}
+
+/// `FROM image`, parsed (`FROM scratch` when the image is missing or
+/// unreadable as a reference).
+fn from_only(image: &str) -> (Dockerfile, Vec<Stage>) {
+    let df = parse::parse(&format!("FROM {image}\n"));
+    let stages = model::stages(&df);
+    if stages.len() == 1 && df.instructions.len() == 1 {
+        return (df, stages);
+    }
+    let df = parse::parse("FROM scratch\n");
+    let stages = model::stages(&df);
+    (df, stages)
+}
+
+/// The image's Dockerfile, read and modelled.
+struct Image {
+    df: Dockerfile,
+    stages: Vec<Stage>,
+    stage: usize,
+    shown: String,
+    ctx: Context,
+}
+
+fn read_image(path: &Path, opts: &LintOptions) -> Result<Image, String> {
+    let shown = path.display().to_string();
+    let text = crate::files::read_dockerfile(path).map_err(|e| format!("{shown}: {e}"))?;
+    let df = parse::parse(&text);
+    let stages = model::stages(&df);
+    let stage = model::target_stage(&stages, None).map_err(|e| format!("{shown}: {e}"))?;
+    let dir = crate::dirs::parent_dir(path);
+    let mut ctx = Context::new(Some(dir));
+    ctx.overlay = opts.overlay.clone();
+    Ok(Image {
+        df,
+        stages,
+        stage,
+        shown,
+        ctx,
+    })
+}
+
+/// One container: its launch, its chain and its findings.
+fn container(
+    src: &str,
+    w: &Workload,
+    c: &Container,
+    opts: &LintOptions,
+) -> Result<(Launched, Vec<Diagnostic>), String> {
+    let image_ref = c.image.as_ref().map_or("", |i| i.value.as_str());
+    let image = match dockerfile_for(opts, image_ref) {
+        Some(p) => Some(read_image(p, opts)?),
+        None => None,
+    };
+    let (df, stages, stage, ctx, source) = match image {
+        Some(i) => (
+            i.df,
+            i.stages,
+            i.stage,
+            i.ctx,
+            ImageSource::Dockerfile(i.shown),
+        ),
+        None => {
+            // the image as a one-line Dockerfile: what the rules ask of
+            // the stage (its instructions, its FROM) has an answer
+            let (df, stages) = from_only(image_ref);
+            let known = matches!(
+                model::base_images::lookup(image_ref),
+                model::base_images::Lookup::Known(_)
+            );
+            let source = if known {
+                ImageSource::Table
+            } else {
+                ImageSource::Unknown
+            };
+            (df, stages, 0, Context::new(None), source)
+        }
+    };
+    let mut launch = match &source {
+        ImageSource::Dockerfile(_) => model::launch(&df, &stages, stage, &opts.model),
+        _ => {
+            let mut l = model::base_launch(image_ref, &opts.model);
+            if source == ImageSource::Unknown {
+                (l.entrypoint, l.cmd) = (None, None);
+            }
+            l
+        }
+    };
+    let mut placement = Placement::new(w, c, source);
+    platform::apply(&mut launch, &mut placement);
+    let files = ContextFiles {
+        df: &df,
+        stages: &stages,
+        stage,
+        ctx: &ctx,
+    };
+    let mut chain = model::chain::build_with(&launch, &ctx, &files);
+    if let ImageSource::Dockerfile(_) = &placement.image {
+        chain.workdir = Some(model::copies::workdir(&df, &stages, stage));
+    }
+    let app = match &placement.image {
+        ImageSource::Dockerfile(_) => model::app::app_handlers(&df, &stages, &launch, &chain, &ctx),
+        _ => None,
+    };
+    if let ImageSource::Dockerfile(shown) = &placement.image {
+        let shown = shown.clone();
+        platform::relocate(&mut launch, &mut chain, &shown);
+    }
+    let cx = RuleContext {
+        src,
+        df: &df,
+        stages: &stages,
+        launch: Some(&launch),
+        chain: Some(&chain),
+        app: app.as_ref(),
+        placement: Some(&placement),
+        context: &ctx,
+    };
+    let found = rules::run_placement(&cx);
+    Ok((
+        Launched {
+            placement,
+            launch,
+            chain,
+        },
+        found,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_name;
+
+    #[test]
+    fn image_names() {
+        assert_eq!(image_name("ghcr.io/acme/api:1.2"), "ghcr.io/acme/api");
+        assert_eq!(image_name("localhost:5000/api"), "localhost:5000/api");
+        assert_eq!(
+            image_name("localhost:5000/api:3@sha256:ab"),
+            "localhost:5000/api"
+        );
+        assert_eq!(image_name("nginx"), "nginx");
+    }
+}
