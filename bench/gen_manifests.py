@@ -7,15 +7,15 @@ Writes OUTDIR/m0000.yaml ... : mostly Deployments, then StatefulSets, Jobs,
 CronJobs and Pods, a few multi-document files (with a Service), a `List`,
 and a few ECS task definitions as .json. Each workload has 1-3 containers
 with ports, env, resources and probes; about a third set command/args, some
-a preStop hook and terminationGracePeriodSeconds. 60-150 lines a file.
+a preStop hook and terminationGracePeriodSeconds. Mostly 60-150 lines a
+file (the .json ones are about 20).
 Deterministic: the same arguments always give the same bytes.
 """
 import json
 import os
+import random
 import re
 import sys
-
-import random
 
 rng = random.Random(1)
 

@@ -7,6 +7,7 @@ use crate::cli::{ListFormat, PsRequest};
 use dsig::error::Error;
 use dsig::files;
 use dsig::lint::lint_source;
+use dsig::lint_manifest::lint_manifest;
 use dsig::report::{self, FileError};
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,9 @@ pub fn run(req: PsRequest) -> Result<Exit, Error> {
         false,
         &Default::default(),
     );
+    if dsig::manifest::looks_like(&text) {
+        return manifest(&path, &text, &opts, req.format);
+    }
     opts.dockerfile_path = (path != "-").then(|| PathBuf::from(&path));
     opts.compose = req.compose;
     let linted = guarded(&path, || {
@@ -52,6 +56,47 @@ pub fn run(req: PsRequest) -> Result<Exit, Error> {
         _ => print(dsig::read::escape_keep_lines(&report::tree::render_text(
             &path, launch, stage_name, chain,
         )))?,
+    }
+    Ok(Exit::Clean)
+}
+
+/// The tree of each container of a manifest, in order.
+fn manifest(
+    path: &str,
+    text: &str,
+    opts: &dsig::lint::LintOptions,
+    format: ListFormat,
+) -> Result<Exit, Error> {
+    let linted = guarded(path, || {
+        lint_manifest(text, path, opts).map_err(|message| FileError {
+            path: path.to_string(),
+            message,
+        })
+    })?;
+    if linted.containers.is_empty() {
+        return Err(Error::file(
+            path,
+            "no workload with a container in this manifest",
+        ));
+    }
+    let each = linted.containers.iter();
+    match format {
+        ListFormat::Json => {
+            let v: Vec<serde_json::Value> = each
+                .map(|c| {
+                    report::tree::render_container_json(path, &c.placement, &c.launch, &c.chain)
+                })
+                .collect();
+            print(serde_json::to_string_pretty(&v).unwrap_or_default() + "\n")?;
+        }
+        _ => {
+            let trees: Vec<String> = each
+                .map(|c| {
+                    report::tree::render_container_text(path, &c.placement, &c.launch, &c.chain)
+                })
+                .collect();
+            print(dsig::read::escape_keep_lines(&trees.join("\n")))?;
+        }
     }
     Ok(Exit::Clean)
 }

@@ -150,6 +150,8 @@ impl Reader<'_> {
                 }
             }
         }
+        // in the order they are written (init containers may come last)
+        containers.sort_by_key(|c| c.line);
         Pod {
             grace: get(spec, "terminationGracePeriodSeconds")
                 .and_then(|e| Some(self.field(e, seconds(&e.value)?))),
