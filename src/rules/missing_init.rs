@@ -54,18 +54,38 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     }
     let name = runtime.name();
     let stop = launch.stop_signal();
+    // `TERM`, `15` and `SIGTERM` are one signal
+    let signal = crate::signal::Signal::parse(stop).map_or_else(|_| stop.to_string(), |s| s.name());
     let grace = cx.grace();
     let (severity, message) = match runtime {
-        Runtime::Node => (
+        Runtime::Node if signal == "SIGTERM" => (
             Severity::Warning,
             format!(
                 "node runs as PID 1 with no init: unless the app installs its own {stop} handler, node ignores SIGTERM and SIGINT as PID 1 and is SIGKILLed {grace}; orphaned child processes are never reaped (they stay as zombies)"
             ),
         ),
-        Runtime::Python => (
+        // facts 1 and 22: PID 1 gets no signal it has no handler for
+        Runtime::Node => (
+            Severity::Warning,
+            format!(
+                "node runs as PID 1 with no init and the stop signal is {stop}: unless the app installs its own {stop} handler, node ignores it as PID 1 and is SIGKILLed {grace}; orphaned child processes are never reaped (they stay as zombies)"
+            ),
+        ),
+        Runtime::Python if signal == "SIGTERM" => (
             Severity::Warning,
             format!(
                 "python runs as PID 1 with no init: unless the app installs its own {stop} handler, python ignores SIGTERM as PID 1 and is SIGKILLed {grace} (only SIGINT works); orphaned child processes are never reaped (they stay as zombies)"
+            ),
+        ),
+        // fact 3: python's own SIGINT handler stops it
+        Runtime::Python if signal == "SIGINT" => (
+            Severity::Info,
+            "python runs as PID 1 with no init: the stop signal SIGINT stops it (as a KeyboardInterrupt), but orphaned child processes are never reaped (they stay as zombies)".to_string(),
+        ),
+        Runtime::Python => (
+            Severity::Warning,
+            format!(
+                "python runs as PID 1 with no init and the stop signal is {stop}: unless the app installs its own {stop} handler, python ignores it as PID 1 and is SIGKILLed {grace}; orphaned child processes are never reaped (they stay as zombies)"
             ),
         ),
         Runtime::Other(n) => (
@@ -187,6 +207,8 @@ mod tests {
                 "FROM node:22\nCMD [\"node\", \"server.js\"]\n",
                 "FROM node:22-alpine\nCMD node server.js\n",
                 "FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n",
+                "FROM python:3.12-slim\nSTOPSIGNAL SIGINT\nCMD [\"python\", \"app.py\"]\n",
+                "FROM node:22\nSTOPSIGNAL SIGQUIT\nCMD [\"node\", \"server.js\"]\n",
                 "FROM ruby:3.3\nCMD [\"ruby\", \"app.rb\"]\n",
                 "FROM debian\nCMD [\"gosu\", \"app\", \"node\", \"x.js\"]\n",
             ])
