@@ -221,6 +221,64 @@ pub fn fix_file(
     Ok(out)
 }
 
+/// `--fix` or `--diff` on a manifest: its own fixes (`exec` in a `-c`
+/// string), in rounds until none is left, proven as they are found
+/// (`lint_manifest`). Standard input, which is often rendered by Helm or
+/// kustomize from files that are the real source, is never fixed: its
+/// findings keep their fixes as advice only.
+pub fn fix_manifest_file(
+    name: &str,
+    path: Option<&Path>,
+    text: String,
+    opts: &LintOptions,
+    mode: Mode,
+    unsafe_fixes: bool,
+) -> Result<FileFix, crate::report::FileError> {
+    let error = |message: String| crate::report::FileError {
+        path: name.to_string(),
+        message,
+    };
+    let mut out = FileFix {
+        text,
+        linted: None,
+        diff: None,
+        fixed: None,
+    };
+    if path.is_none() {
+        out.fixed = Some(Err(
+            "not fixed: a manifest from standard input is not rewritten (fix the files it is rendered from)".into(),
+        ));
+        return Ok(out);
+    }
+    let crlf = uses_crlf(&out.text);
+    let mut next = out.text.clone();
+    let mut applied = 0;
+    for _ in 0..MAX_ROUNDS {
+        let linted = crate::lint_manifest::lint_manifest(&next, name, opts).map_err(error)?;
+        let chosen = pick(&next, &linted.diagnostics, unsafe_fixes);
+        let edits: Vec<&Edit> = chosen.iter().flat_map(|(_, e)| e.iter()).collect();
+        let Some(fixed) = apply_edits(&next, &edits, crlf).filter(|f| *f != next) else {
+            break;
+        };
+        // a round that makes the manifest unreadable is not kept
+        if crate::lint_manifest::lint_manifest(&fixed, name, opts).is_err() {
+            break;
+        }
+        applied += chosen.len();
+        next = fixed;
+    }
+    if mode == Mode::Diff {
+        out.diff = Some(diffs(name, &out.text, &next, &[]));
+        return Ok(out);
+    }
+    if next != out.text {
+        write_pass(name, path, &out.text, &next, &[])?;
+    }
+    out.fixed = Some(Ok(applied));
+    out.text = next;
+    Ok(out)
+}
+
 /// The unified diffs of one pass: the file's, then the other files'.
 fn diffs(name: &str, old: &str, new: &str, others: &[Change]) -> Vec<(String, String)> {
     let mut d = Vec::new();

@@ -64,11 +64,78 @@ pub fn lint_manifest(src: &str, shown: &str, opts: &LintOptions) -> Result<Linte
     }
     rules::sort(&mut diagnostics);
     let diagnostics = crate::suppress::apply(src, &comments(src), diagnostics, &opts.filter);
-    Ok(LintedManifest {
+    let mut linted = LintedManifest {
         manifest,
         containers,
         diagnostics,
-    })
+    };
+    if !opts.unchecked_fixes {
+        prove(src, shown, opts, &mut linted);
+    }
+    Ok(linted)
+}
+
+/// What each container finally runs: its place, and the app's argv and
+/// environment assignments.
+fn apps(containers: &[Launched]) -> Vec<(String, Vec<String>, Vec<String>)> {
+    containers
+        .iter()
+        .map(|c| {
+            let last = c.chain.hops.last();
+            (
+                c.placement.container.path.clone(),
+                last.map(|h| h.argv.clone()).unwrap_or_default(),
+                c.chain.hops.iter().flat_map(|h| h.env.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+/// How many findings of each code.
+fn tally(d: &[Diagnostic]) -> std::collections::BTreeMap<crate::code::RuleCode, usize> {
+    let mut t = std::collections::BTreeMap::new();
+    for x in d {
+        *t.entry(x.code).or_insert(0) += 1;
+    }
+    t
+}
+
+/// Keep a fix only if the manifest, read again with it applied, still
+/// holds the same containers running the same apps with the same
+/// arguments and environment, has a finding of the fix's code fewer and no
+/// new error of another code (as for a Dockerfile's fixes: a warning the
+/// fix makes visible, such as the app now PID 1 without an init, does not
+/// undo it).
+fn prove(src: &str, shown: &str, opts: &LintOptions, l: &mut LintedManifest) {
+    let before = apps(&l.containers);
+    let counts = tally(&l.diagnostics);
+    let l_diags = l.diagnostics.clone();
+    let mut again_opts = opts.clone();
+    again_opts.unchecked_fixes = true;
+    for d in &mut l.diagnostics {
+        let Some(fix) = d.fix() else { continue };
+        let code = d.code;
+        let kept = (|| {
+            if fix.edits.iter().any(|e| e.file.is_some()) {
+                return None;
+            }
+            let edits: Vec<&crate::diagnostic::Edit> = fix.edits.iter().collect();
+            let fixed = crate::edit::apply_edits(src, &edits, crate::edit::uses_crlf(src))?;
+            let again = lint_manifest(&fixed, shown, &again_opts).ok()?;
+            let now = tally(&again.diagnostics);
+            let fewer = now.get(&code).copied().unwrap_or(0) < counts[&code];
+            let errors = |d: &[Diagnostic]| {
+                d.iter()
+                    .filter(|x| x.code != code && x.severity == crate::diagnostic::Severity::Error)
+                    .count()
+            };
+            let no_new = errors(&again.diagnostics) <= errors(&l_diags);
+            (apps(&again.containers) == before && fewer && no_new).then_some(())
+        })();
+        if kept.is_none() {
+            d.take_fix();
+        }
+    }
 }
 
 /// The manifest's whole-line `#` comments, as a Dockerfile's, so that

@@ -284,3 +284,64 @@ fn the_manifest_corpus_lints_and_joins_its_dockerfiles() {
     assert_eq!(linted, 470);
     assert!(joined >= 200, "{joined}");
 }
+
+#[test]
+fn fix_puts_exec_in_the_string_once_and_never_on_standard_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = root().join("testdata/manifests/deployment.yaml");
+    let original = std::fs::read_to_string(&src).unwrap();
+    std::fs::write(tmp.path().join("d.yaml"), &original).unwrap();
+    let r = dsig(tmp.path(), &["lint", "--no-config", "--fix", "d.yaml"]);
+    r.no_panic();
+    assert!(
+        r.stderr().contains("fixed 1 finding in 1 file"),
+        "{}",
+        r.stderr()
+    );
+    let fixed = std::fs::read_to_string(tmp.path().join("d.yaml")).unwrap();
+    assert_eq!(
+        fixed,
+        original.replace("\"node server.js\"", "\"exec node server.js\"")
+    );
+    // the app is now PID 1: the init it lacks is the next finding, not a fix
+    let again = dsig(
+        tmp.path(),
+        &["lint", "--no-config", "--fix", "--format", "json", "d.yaml"],
+    );
+    assert!(
+        again.stderr().contains("fixed 0 findings"),
+        "{}",
+        again.stderr()
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("d.yaml")).unwrap(),
+        fixed
+    );
+    let codes: Vec<String> = again
+        .findings("d.yaml")
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(codes, ["DSIG005"]);
+    // standard input (helm template | dsig lint --fix -) is never rewritten
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dsig"))
+        .current_dir(tmp.path())
+        .args(["lint", "--no-config", "--diff", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(original.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}

@@ -259,16 +259,7 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
         .or(cfg.and_then(|c| c.config.fail_level))
         .unwrap_or(FailLevel::Warning);
     if dsig::manifest::looks_like(&text) {
-        let linted = lint_manifest(&text, &name, &opts).map_err(|message| FileError {
-            path: name.clone(),
-            message,
-        })?;
-        return Ok(Outcome {
-            result: FileResult::new(name, text, linted.diagnostics).with_repo_path(repo),
-            fail_level,
-            diff: None,
-            fixed: None,
-        });
+        return lint_manifest_input(job, req, name, text, repo, &opts, fail_level);
     }
     opts.dockerfile_path = path.clone().or_else(|| req.stdin_filename.clone());
     opts.compose = req.compose.clone();
@@ -291,6 +282,42 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
     drop(linted);
     Ok(Outcome {
         result: FileResult::new(name, text, diagnostics).with_repo_path(repo),
+        fail_level,
+        diff,
+        fixed,
+    })
+}
+
+/// Lint a manifest, fixing it when asked.
+fn lint_manifest_input(
+    job: &Job,
+    req: &LintRequest,
+    name: String,
+    mut text: String,
+    repo: String,
+    opts: &dsig::lint::LintOptions,
+    fail_level: FailLevel,
+) -> Result<Outcome, FileError> {
+    let error = |message| FileError {
+        path: name.clone(),
+        message,
+    };
+    let mut linted = lint_manifest(&text, &name, opts).map_err(error)?;
+    let (mut diff, mut fixed) = (None, None);
+    if (req.fix || req.diff) && linted.diagnostics.iter().any(|d| d.fix().is_some()) {
+        let path = match &job.input {
+            Input::File(p) => Some(p.as_path()),
+            _ => None,
+        };
+        let mode = if req.diff { Mode::Diff } else { Mode::Write };
+        let f = fix::fix_manifest_file(&name, path, text, opts, mode, req.unsafe_fixes)?;
+        (text, diff, fixed) = (f.text, f.diff, f.fixed);
+        if matches!(fixed, Some(Ok(n)) if n > 0) {
+            linted = lint_manifest(&text, &name, opts).map_err(error)?;
+        }
+    }
+    Ok(Outcome {
+        result: FileResult::new(name, text, linted.diagnostics).with_repo_path(repo),
         fail_level,
         diff,
         fixed,

@@ -206,6 +206,10 @@ const PLACEMENT_RULES: &[RuleCode] = &[
     RuleCode::Dsig019,
 ];
 
+/// Launch-chain rules whose fixes may edit a manifest (the others' fixes
+/// edit Dockerfile text and are dropped in a manifest).
+const MANIFEST_FIXES: &[RuleCode] = &[RuleCode::Dsig007];
+
 /// Rules about what only a platform sets (they find nothing in a
 /// Dockerfile).
 const PLATFORM_RULES: &[RuleCode] = &[RuleCode::Dsig017, RuleCode::Dsig018, RuleCode::Dsig019];
@@ -251,8 +255,9 @@ pub fn run_all(cx: &RuleContext) -> Vec<Diagnostic> {
 ///   (`command`/`args`), or when it points at a field the manifest sets (a
 ///   stop signal, an init); one that lies wholly in the image is the
 ///   image's Dockerfile's to report.
-/// - Their fixes edit Dockerfile text, so they are dropped here; the help
-///   still says what to write.
+/// - Their fixes edit Dockerfile text, so they are dropped here (the help
+///   still says what to write), but for the rules of [`MANIFEST_FIXES`],
+///   whose fixes in a manifest edit the manifest.
 pub fn run_placement(cx: &RuleContext) -> Vec<Diagnostic> {
     let Some(p) = cx.placement else {
         return vec![];
@@ -271,7 +276,7 @@ pub fn run_placement(cx: &RuleContext) -> Vec<Diagnostic> {
             if !platform && !p.sets_command() && d.span == p.container.span {
                 continue;
             }
-            if !platform {
+            if !platform && !MANIFEST_FIXES.contains(&r.code) {
                 d.take_fix();
             }
             out.push(d);

@@ -4,7 +4,7 @@
 use super::helpers::{self, Seat, ShellRun};
 use super::{Rule, RuleContext};
 use crate::code::RuleCode;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix, Severity, Span};
 use crate::dirs::basename;
 use crate::model::base_images::ShellKind;
 use crate::model::{Chain, Form, HopKind, Origin};
@@ -48,6 +48,9 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         let mut d = RULE.diag(severity, cx.hop_span(i), message);
         d.set_label(format!("{sh} stays in front of {app}"));
         d.set_help(help(run, text));
+        if let Some(f) = manifest_fix(cx, &hop.origin, run, text) {
+            d.set_fix(f);
+        }
         out.push(d);
     }
     out
@@ -125,6 +128,54 @@ fn consequence(seat: &Seat, app: &str, grace: &str) -> String {
         }
         Seat::Between => format!("{app} does not receive SIGTERM"),
     }
+}
+
+/// In a manifest, `exec` written into the `-c` string where it stands in
+/// the file: the string must appear there as it is (no escapes, no folded
+/// lines), after the container's first line. The manifest is read again
+/// on the fixed text before the fix is offered (`lint_manifest`).
+fn manifest_fix(cx: &RuleContext, origin: &Origin, run: &ShellRun, text: &str) -> Option<Fix> {
+    let p = cx.placement?;
+    let Origin::Manifest { .. } = origin else {
+        return None;
+    };
+    let (at, _) = run.main_span?;
+    if run.after.is_some() || run.pipeline || run.background || run.main_background {
+        return None;
+    }
+    // `exec echo` needs an `echo` program in the image: builtins are left
+    const BUILTINS: [&str; 12] = [
+        "echo", "printf", "true", "false", "test", "[", "read", "cd", "set", ":", "eval", "trap",
+    ];
+    if run
+        .main_argv
+        .as_ref()
+        .and_then(|a| a.first())
+        .is_none_or(|p| BUILTINS.contains(&p.as_str()))
+    {
+        return None;
+    }
+    // `A=$(…) B=$A cmd` read through `env` would expand `$A` before it is
+    // set: assignments are kept only when they expand nothing
+    if run.assignments && text.get(at..)?.contains(['$', '`']) {
+        return None;
+    }
+    let from = p.container.span.start;
+    let found = cx.src.get(from..)?.match_indices(text).find(|(i, _)| {
+        let before = cx.src[..from + i].chars().next_back();
+        let after = cx.src[from + i + text.len()..].chars().next();
+        match before {
+            Some(q @ ('"' | '\'')) => after == Some(q),
+            Some(' ' | '[' | ',') => matches!(after, Some(',' | ']' | '\n' | '\r') | None),
+            _ => false,
+        }
+    })?;
+    let (insert, _) = helpers::exec_in_front(run, text, at);
+    let pos = from + found.0 + at;
+    Some(Fix {
+        applicability: Applicability::Safe,
+        edits: vec![Edit::new(Span::new(pos, pos), insert)],
+    })
 }
 
 /// How to let the app receive the signal.
