@@ -46,16 +46,30 @@ fn endless(text: &str) -> bool {
         .any(|p| t.starts_with(p))
 }
 
+/// A loop that only sleeps (`while true; do sleep 10; done`), as opposed
+/// to one that does the work itself.
+fn sleeps_only(text: &str) -> bool {
+    let Some(body) = text.split_once(" do").map(|(_, b)| b) else {
+        return false;
+    };
+    let body = body.rsplit_once("done").map_or(body, |(b, _)| b);
+    body.split([';', '\n'])
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .all(|c| c == ":" || c == "true" || c.starts_with("sleep "))
+}
+
 fn check(cx: &RuleContext) -> Vec<Diagnostic> {
     let Some(chain) = cx.chain else {
         return vec![];
     };
-    let mut found: Option<(usize, String)> = None;
+    // (hop, what runs, whether it is a loop that does work itself)
+    let mut found: Option<(usize, String, bool)> = None;
     if let Some(main) = chain.main()
         && matches!(main.kind, HopKind::App { .. })
         && is_keepalive(&main.argv)
     {
-        found = Some((chain.hops.len() - 1, main.argv.join(" ")));
+        found = Some((chain.hops.len() - 1, main.argv.join(" "), false));
     }
     if found.is_none()
         && let Some(last) = chain.hops.last()
@@ -67,10 +81,10 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         };
         if let Some(t) = loop_text.filter(|t| endless(t)) {
             let first = t.lines().next().unwrap_or(&t).to_string();
-            found = Some((chain.hops.len() - 1, format!("{first} …")));
+            found = Some((chain.hops.len() - 1, format!("{first} …"), !sleeps_only(&t)));
         }
     }
-    let Some((i, what)) = found else {
+    let Some((i, what, works)) = found else {
         return vec![];
     };
     let pid1 = chain.pid1() == Some(i)
@@ -87,7 +101,19 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
             p.grace_text()
         ),
     };
-    let (severity, message) = if pid1 && !under_init {
+    let (severity, message) = if works {
+        // the loop is the work: only its stop is at stake, and only when
+        // the shell running it is PID 1 (under an init it dies on SIGTERM)
+        if !pid1 || under_init {
+            return vec![];
+        }
+        (
+            Severity::Warning,
+            format!(
+                "the main process is the endless loop `{what}`, which the shell runs itself: as PID 1 the shell has no handler and ignores SIGTERM, so {waits}"
+            ),
+        )
+    } else if pid1 && !under_init {
         (
             Severity::Warning,
             format!(
@@ -117,11 +143,13 @@ mod tests {
     fn rule() {
         Tester::new(&RULE)
             .pass(&[
+                "FROM debian\nENTRYPOINT [\"tini\", \"--\"]\nCMD [\"sh\", \"-c\", \"while true; do date; sleep 1; done\"]\n",
                 "FROM debian\nCMD [\"tail\", \"-f\", \"/var/log/app.log\"]\n",
                 "FROM debian\nCMD [\"sleep\", \"5\"]\n",
                 "FROM debian\nCMD [\"node\", \"s.js\"]\n",
             ])
             .fail(&[
+                "FROM debian\nCMD [\"sh\", \"-c\", \"while true; do date; sleep 1; done\"]\n",
                 "FROM debian\nCMD [\"tail\", \"-f\", \"/dev/null\"]\n",
                 "FROM alpine\nCMD sleep infinity\n",
                 "FROM debian\nCMD [\"sh\", \"-c\", \"while true; do sleep 3600; done\"]\n",
