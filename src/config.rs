@@ -154,7 +154,8 @@ pub struct Config {
     #[serde(default)]
     pub exclude: Vec<Pattern>,
     /// The container runtime provides an init (`docker run --init`, compose
-    /// `init: true`, ECS `initProcessEnabled`).
+    /// `init: true`). Not applied to manifests, which say it themselves
+    /// (ECS `initProcessEnabled`; Kubernetes starts none).
     #[serde(default)]
     pub init: bool,
     /// `/bin/sh` of base images dsig does not know.

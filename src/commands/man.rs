@@ -124,6 +124,12 @@ The runtime provides an init (\fBdocker run \-\-init\fR, \fBinit: true\fR in com
 .TP
 \fBshells:\fR {IMAGE: busybox|dash|bash|none}
 What \fB/bin/sh\fR is in base images dsig does not know.
+.TP
+\fBimages:\fR {IMAGE: DOCKERFILE}
+For manifests: the Dockerfile that builds an image (its tag ignored), relative to the file.
+.TP
+\fBmanifests:\fR [GLOB, ...]
+YAML and JSON files that directory search lints as Kubernetes, Knative or ECS manifests.
 .PP
 Inline, \fB# dsig ignore=CODE[,CODE]\fR above an instruction suppresses its findings, and \fB# dsig global ignore=CODE\fR the whole file's; hadolint's and BuildKit's ignore comments are read too.
 "#;
