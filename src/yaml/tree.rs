@@ -56,6 +56,13 @@ pub trait Keep: Copy {
     fn duplicate_is_error(self, _key: &str) -> bool {
         true
     }
+
+    /// Whether the key's position is wanted (learning it costs an error
+    /// raised and read; a key that is skipped and whose duplicate is no
+    /// error does not need it, and its entry says line 0).
+    fn wants_position(self, key: &str) -> bool {
+        self.duplicate_is_error(key) || self.child(key).is_some()
+    }
 }
 
 /// Parse one document into a tree of the parts kept, with merge keys

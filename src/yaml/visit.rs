@@ -125,16 +125,23 @@ impl<'de, K: Keep> Visitor<'de> for NodeSeed<'_, K> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
         self.ctx.count()?;
         let mut entries = Vec::new();
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        // keys seen so far: the entries themselves while the mapping is
+        // small, a map from the 16th key on
+        let mut seen: Option<HashMap<String, usize>> = None;
         loop {
             let mut slot = None;
-            let (key, line, column) = match map.next_key_seed(KeySeed { slot: &mut slot }) {
+            let (key, line, column) = match map.next_key_seed(KeySeed {
+                slot: &mut slot,
+                level: self.level,
+            }) {
                 Ok(None) => break,
                 // A sequence or mapping as key: not Compose.
-                Ok(Some(())) => {
+                Ok(Some(())) if slot.is_none() => {
                     map.next_value::<IgnoredAny>()?;
                     continue;
                 }
+                // A key whose position the reader does not want.
+                Ok(Some(())) => (slot.take().unwrap_or_default(), 0, 0),
                 Err(e) => {
                     let Some(key) = slot else { return Err(e) };
                     let Some((line, column)) = key_position(&e.to_string()) else {
@@ -143,7 +150,14 @@ impl<'de, K: Keep> Visitor<'de> for NodeSeed<'_, K> {
                     (key, line, column)
                 }
             };
-            if let Some(first) = seen.insert(key.clone(), line)
+            let first = match &mut seen {
+                Some(seen) => seen.insert(key.clone(), line),
+                None => entries
+                    .iter()
+                    .find(|e: &&Entry| e.key == key)
+                    .map(|e| e.line),
+            };
+            if let Some(first) = first
                 && self.level.duplicate_is_error(&key)
             {
                 return self.ctx.fail(
@@ -174,6 +188,9 @@ impl<'de, K: Keep> Visitor<'de> for NodeSeed<'_, K> {
                 column,
                 value,
             });
+            if seen.is_none() && entries.len() >= 16 {
+                seen = Some(entries.iter().map(|e| (e.key.clone(), e.line)).collect());
+            }
         }
         Ok(Node::Map(entries))
     }
@@ -188,26 +205,33 @@ impl<'de, K: Keep> Visitor<'de> for NodeSeed<'_, K> {
 }
 
 /// Deserializes a mapping key; for a scalar key it stores the text in
-/// `slot` and fails on purpose so that the error carries the position.
-struct KeySeed<'s> {
+/// `slot` and, when the reader wants its position, fails on purpose so
+/// that the error carries the position.
+struct KeySeed<'s, K> {
     slot: &'s mut Option<String>,
+    level: K,
 }
 
-impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+impl<'de, K: Keep> DeserializeSeed<'de> for KeySeed<'_, K> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl KeySeed<'_> {
+impl<K: Keep> KeySeed<'_, K> {
     fn found<E: de::Error>(self, key: String) -> Result<(), E> {
+        let wanted = self.level.wants_position(&key);
         *self.slot = Some(key);
-        Err(E::custom(KEY_MARK))
+        if wanted {
+            Err(E::custom(KEY_MARK))
+        } else {
+            Ok(())
+        }
     }
 }
 
-impl<'de> Visitor<'de> for KeySeed<'_> {
+impl<'de, K: Keep> Visitor<'de> for KeySeed<'_, K> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
