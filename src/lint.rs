@@ -14,7 +14,8 @@ pub struct LintOptions {
     /// The build context (default: the Dockerfile's directory).
     pub context: Option<PathBuf>,
     /// The Dockerfile's path on disk, to find the compose services that
-    /// build it (none for stdin).
+    /// build it (none for stdin); for a manifest, its path, to find the
+    /// compose file that builds its images.
     pub dockerfile_path: Option<PathBuf>,
     /// `--compose FILE`; else compose.yaml & co. beside the Dockerfile.
     pub compose: Option<PathBuf>,

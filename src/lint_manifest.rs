@@ -10,7 +10,7 @@ use crate::model::platform::{self, ImageSource, Placement};
 use crate::model::{self, Chain, Launch, Stage};
 use crate::parse::{self, Dockerfile};
 use crate::rules::{self, RuleContext};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A container of a manifest as dsig predicts its launch.
 #[derive(Debug)]
@@ -37,16 +37,30 @@ pub fn image_name(image: &str) -> &str {
     }
 }
 
-/// The Dockerfile `.dsig.yaml` names for an image.
-fn dockerfile_for<'a>(opts: &'a LintOptions, image: &str) -> Option<&'a Path> {
-    let name = image_name(image);
+/// Two image references name the same image (tags and digests aside).
+fn same_image(a: &str, b: &str) -> bool {
     fn bare(n: &str) -> &str {
+        let n = image_name(n);
         n.strip_prefix("docker.io/").unwrap_or(n)
     }
-    opts.images
-        .iter()
-        .find(|(k, _)| bare(image_name(k)) == bare(name))
-        .map(|(_, p)| p.as_path())
+    bare(a) == bare(b)
+}
+
+/// The Dockerfile that builds an image, and the stage: the one
+/// `.dsig.yaml` names (`images:`), else the one a compose file beside the
+/// manifest builds under that name (`build:` with `image:`). A compose file
+/// that cannot be read is passed over here (linting its directory reports
+/// it).
+fn dockerfile_for(opts: &LintOptions, image: &str) -> Option<(PathBuf, Option<String>)> {
+    if let Some((_, p)) = opts.images.iter().find(|(k, _)| same_image(k, image)) {
+        return Some((p.clone(), None));
+    }
+    let dir = crate::dirs::parent_dir(opts.dockerfile_path.as_deref()?);
+    let built = crate::compose::images_built(&dir).ok()??;
+    built
+        .into_iter()
+        .find(|b| same_image(&b.image, image))
+        .map(|b| (b.dockerfile, b.target))
 }
 
 /// Lint manifest text. `Err` is one line: the YAML cannot be read, or a
@@ -181,12 +195,12 @@ struct Image {
     ctx: Context,
 }
 
-fn read_image(path: &Path, opts: &LintOptions) -> Result<Image, String> {
+fn read_image(path: &Path, target: Option<&str>, opts: &LintOptions) -> Result<Image, String> {
     let shown = path.display().to_string();
     let text = crate::files::read_dockerfile(path).map_err(|e| format!("{shown}: {e}"))?;
     let df = parse::parse(&text);
     let stages = model::stages(&df);
-    let stage = model::target_stage(&stages, None).map_err(|e| format!("{shown}: {e}"))?;
+    let stage = model::target_stage(&stages, target).map_err(|e| format!("{shown}: {e}"))?;
     let dir = crate::dirs::parent_dir(path);
     let mut ctx = Context::new(Some(dir));
     ctx.overlay = opts.overlay.clone();
@@ -208,7 +222,7 @@ fn container(
 ) -> Result<(Launched, Vec<Diagnostic>), String> {
     let image_ref = c.image.as_ref().map_or("", |i| i.value.as_str());
     let image = match dockerfile_for(opts, image_ref) {
-        Some(p) => Some(read_image(p, opts)?),
+        Some((p, target)) => Some(read_image(&p, target.as_deref(), opts)?),
         None => None,
     };
     let (df, stages, stage, ctx, source) = match image {

@@ -345,3 +345,23 @@ fn fix_puts_exec_in_the_string_once_and_never_on_standard_input() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn a_compose_file_beside_the_manifest_names_the_dockerfile_of_an_image() {
+    let dir = root().join("testdata/manifests/composed");
+    let r = dsig(
+        &dir,
+        &["lint", "--no-config", "--format", "json", "deployment.yaml"],
+    );
+    r.no_panic();
+    // npm start, from the package.json beside the image's Dockerfile
+    assert_eq!(r.findings("deployment.yaml"), [("DSIG004".to_string(), 13)]);
+    let ps = dsig(
+        &dir,
+        &["ps", "--no-config", "--format", "json", "deployment.yaml"],
+    );
+    let v = ps.json();
+    // the compose file's build target, not the last stage
+    assert_eq!(v[0]["stage"], 1);
+    assert_eq!(v[0]["base_image"], "node:22-alpine");
+}

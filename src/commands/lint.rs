@@ -258,10 +258,10 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
         .fail_level
         .or(cfg.and_then(|c| c.config.fail_level))
         .unwrap_or(FailLevel::Warning);
+    opts.dockerfile_path = path.clone().or_else(|| req.stdin_filename.clone());
     if dsig::manifest::looks_like(&text) {
         return lint_manifest_input(job, req, name, text, repo, &opts, fail_level);
     }
-    opts.dockerfile_path = path.clone().or_else(|| req.stdin_filename.clone());
     opts.compose = req.compose.clone();
     let mut linted = lint_source(&text, &opts).map_err(|message| FileError {
         path: name.clone(),

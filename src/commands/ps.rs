@@ -32,10 +32,10 @@ pub fn run(req: PsRequest) -> Result<Exit, Error> {
         false,
         &Default::default(),
     );
+    opts.dockerfile_path = (path != "-").then(|| PathBuf::from(&path));
     if dsig::manifest::looks_like(&text) {
         return manifest(&path, &text, &opts, req.format);
     }
-    opts.dockerfile_path = (path != "-").then(|| PathBuf::from(&path));
     opts.compose = req.compose;
     let linted = guarded(&path, || {
         lint_source(&text, &opts).map_err(|message| FileError {

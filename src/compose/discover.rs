@@ -65,6 +65,51 @@ pub fn services_for(
     Ok(Some(ComposeFile { path, services }))
 }
 
+/// An image a compose file builds: its name as written, the Dockerfile,
+/// and the build target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuiltImage {
+    pub image: String,
+    pub dockerfile: PathBuf,
+    pub target: Option<String>,
+}
+
+/// The images the compose file in `dir` (the first of
+/// [`COMPOSE_FILE_NAMES`]) builds under a name (`build:` with `image:`);
+/// `Ok(None)` when `dir` holds none. Remote contexts and paths with
+/// variables that have no default are left out.
+pub fn images_built(dir: &Path) -> Result<Option<Vec<BuiltImage>>, String> {
+    let Some(path) = find_in(dir) else {
+        return Ok(None);
+    };
+    let text = read_compose(&path, Some(dir))?;
+    let project_dir = crate::dirs::parent_dir(&path);
+    let built = parse_services(&path, &text)?
+        .into_iter()
+        .filter_map(|s| {
+            let (b, image) = (s.builds?, s.image?);
+            let context = super::interpolate_defaults(&b.context)?;
+            let dockerfile = super::interpolate_defaults(&b.dockerfile)?;
+            if super::types::is_remote(&context) {
+                return None;
+            }
+            // `./web` is shown as `web`
+            let dockerfile: PathBuf = project_dir
+                .join(context)
+                .join(dockerfile)
+                .components()
+                .filter(|c| *c != std::path::Component::CurDir)
+                .collect();
+            Some(BuiltImage {
+                image,
+                dockerfile,
+                target: s.service.target,
+            })
+        })
+        .collect();
+    Ok(Some(built))
+}
+
 fn same_dir(a: &Path, b: &Path) -> bool {
     if a == b {
         return true;

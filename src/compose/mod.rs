@@ -58,7 +58,9 @@ mod tree;
 mod types;
 mod words;
 
-pub use discover::{COMPOSE_FILE_NAMES, MAX_COMPOSE_FILE, read_compose, services_for};
+pub use discover::{
+    BuiltImage, COMPOSE_FILE_NAMES, MAX_COMPOSE_FILE, images_built, read_compose, services_for,
+};
 pub use duration::parse_duration;
 pub use interpolate::{has_variables, interpolate_defaults, unescape_dollars};
 pub use service::parse_services;

@@ -52,6 +52,7 @@ fn service(shown: &str, entry: Entry) -> Result<ParsedService, String> {
     let mut parsed = ParsedService {
         service: unset(name.clone(), entry.line, entry.column),
         builds: None,
+        image: None,
     };
     for f in &fields {
         let err = |what: &str| {
@@ -96,6 +97,7 @@ fn field(p: &mut ParsedService, f: &Entry, err: FieldError) -> Result<(), String
                 p.builds = Some(b);
             }
         }
+        "image" => p.image = f.value.text(),
         "init" => init(s, f, err)?,
         "stop_signal" | "user" | "stop_grace_period" => text_field(s, f, err)?,
         "command" | "entrypoint" => {

@@ -5,8 +5,9 @@ use crate::yaml::tree::Keep;
 pub(super) use crate::yaml::tree::{Entry, Node};
 
 /// Service keys whose values are kept.
-const SERVICE_FIELDS: [&str; 8] = [
+const SERVICE_FIELDS: [&str; 9] = [
     "build",
+    "image",
     "init",
     "stop_signal",
     "stop_grace_period",

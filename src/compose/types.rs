@@ -117,6 +117,8 @@ pub struct ParsedService {
     /// `None`: no `build` (an `image:`-only service) or an inline
     /// Dockerfile.
     pub builds: Option<Build>,
+    /// `image`, as written: with `build`, the name the built image gets.
+    pub image: Option<String>,
 }
 
 /// What a service builds, as written.
