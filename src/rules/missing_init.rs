@@ -53,11 +53,49 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
         return vec![];
     }
     let name = runtime.name();
-    let stop = launch.stop_signal();
-    // `TERM`, `15` and `SIGTERM` are one signal
+    let (severity, message) = judge(&runtime, launch.stop_signal(), &cx.grace());
+    let span = cx.span_of(&hop.origin);
+    let mut d = RULE.diag(severity, span, message);
+    d.set_label(format!("{name} becomes PID 1"));
+    // The literal fix: an init in ENTRYPOINT, keeping an image entrypoint.
+    let existing: Vec<String> = launch
+        .entrypoint
+        .as_ref()
+        .map(|e| e.argv())
+        .unwrap_or_default();
+    if let Some(p) = cx.placement {
+        d.set_help(match p.platform {
+            crate::manifest::Platform::Ecs => "set `linuxParameters.initProcessEnabled: true` in the container definition, or handle SIGTERM in the app".to_string(),
+            _ => format!(
+                "handle SIGTERM in the app, or start it through an init installed in the image (tini or dumb-init): `{}: [\"tini\", \"--\", …]`; Kubernetes starts no init of its own",
+                p.field_names().0
+            ),
+        });
+        return vec![d];
+    }
+    let help = match helpers::tini_install(launch.bin_sh, &launch.base_image) {
+        Some((install, path)) => {
+            let mut ep = vec![path.to_string(), "--".to_string()];
+            ep.extend(existing);
+            if let Some(f) = fix(cx, launch, install, &ep) {
+                d.set_fix(f);
+            }
+            format!(
+                "add an init: `{install}` and `ENTRYPOINT {}`; or run with `docker run --init` (compose: `init: true`)",
+                helpers::exec_form(&ep)
+            )
+        }
+        None => "run with `docker run --init` (compose: `init: true`), or install tini or dumb-init and put it first in ENTRYPOINT".into(),
+    };
+    d.set_help(help);
+    vec![d]
+}
+
+/// The severity and the message for a runtime that is PID 1, by the stop
+/// signal (`TERM`, `15` and `SIGTERM` are one signal).
+fn judge(runtime: &Runtime, stop: &str, grace: &str) -> (Severity, String) {
     let signal = crate::signal::Signal::parse(stop).map_or_else(|_| stop.to_string(), |s| s.name());
-    let grace = cx.grace();
-    let (severity, message) = match runtime {
+    match runtime {
         Runtime::Node if signal == "SIGTERM" => (
             Severity::Warning,
             format!(
@@ -94,42 +132,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
                 "{n} runs as PID 1 with no init; how {n} behaves as PID 1 without a signal handler has not been measured, and nothing reaps orphaned child processes"
             ),
         ),
-    };
-    let span = cx.span_of(&hop.origin);
-    let mut d = RULE.diag(severity, span, message);
-    d.set_label(format!("{name} becomes PID 1"));
-    // The literal fix: an init in ENTRYPOINT, keeping an image entrypoint.
-    let existing: Vec<String> = launch
-        .entrypoint
-        .as_ref()
-        .map(|e| e.argv())
-        .unwrap_or_default();
-    if let Some(p) = cx.placement {
-        d.set_help(match p.platform {
-            crate::manifest::Platform::Ecs => "set `linuxParameters.initProcessEnabled: true` in the container definition, or handle SIGTERM in the app".to_string(),
-            _ => format!(
-                "handle SIGTERM in the app, or start it through an init installed in the image (tini or dumb-init): `{}: [\"tini\", \"--\", …]`; Kubernetes starts no init of its own",
-                p.field_names().0
-            ),
-        });
-        return vec![d];
     }
-    let help = match helpers::tini_install(launch.bin_sh, &launch.base_image) {
-        Some((install, path)) => {
-            let mut ep = vec![path.to_string(), "--".to_string()];
-            ep.extend(existing);
-            if let Some(f) = fix(cx, launch, install, &ep) {
-                d.set_fix(f);
-            }
-            format!(
-                "add an init: `{install}` and `ENTRYPOINT {}`; or run with `docker run --init` (compose: `init: true`)",
-                helpers::exec_form(&ep)
-            )
-        }
-        None => "run with `docker run --init` (compose: `init: true`), or install tini or dumb-init and put it first in ENTRYPOINT".into(),
-    };
-    d.set_help(help);
-    vec![d]
 }
 
 /// Install tini and put it first in ENTRYPOINT: replace the stage's own
