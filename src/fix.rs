@@ -250,11 +250,33 @@ pub fn fix_manifest_file(
         ));
         return Ok(out);
     }
-    let crlf = uses_crlf(&out.text);
-    let mut next = out.text.clone();
+    let (next, applied) =
+        fix_manifest_source(&out.text, name, opts, unsafe_fixes).map_err(error)?;
+    if mode == Mode::Diff {
+        out.diff = Some(diffs(name, &out.text, &next, &[]));
+        return Ok(out);
+    }
+    if next != out.text {
+        write_pass(name, path, &out.text, &next, &[])?;
+    }
+    out.fixed = Some(Ok(applied));
+    out.text = next;
+    Ok(out)
+}
+
+/// A manifest's text with its fixes applied in rounds, and how many were
+/// applied. `Err`: the manifest cannot be read.
+pub fn fix_manifest_source(
+    src: &str,
+    name: &str,
+    opts: &LintOptions,
+    unsafe_fixes: bool,
+) -> Result<(String, usize), String> {
+    let crlf = uses_crlf(src);
+    let mut next = src.to_string();
     let mut applied = 0;
     for _ in 0..MAX_ROUNDS {
-        let linted = crate::lint_manifest::lint_manifest(&next, name, opts).map_err(error)?;
+        let linted = crate::lint_manifest::lint_manifest(&next, name, opts)?;
         let chosen = pick(&next, &linted.diagnostics, unsafe_fixes);
         let edits: Vec<&Edit> = chosen.iter().flat_map(|(_, e)| e.iter()).collect();
         let Some(fixed) = apply_edits(&next, &edits, crlf).filter(|f| *f != next) else {
@@ -267,16 +289,7 @@ pub fn fix_manifest_file(
         applied += chosen.len();
         next = fixed;
     }
-    if mode == Mode::Diff {
-        out.diff = Some(diffs(name, &out.text, &next, &[]));
-        return Ok(out);
-    }
-    if next != out.text {
-        write_pass(name, path, &out.text, &next, &[])?;
-    }
-    out.fixed = Some(Ok(applied));
-    out.text = next;
-    Ok(out)
+    Ok((next, applied))
 }
 
 /// The unified diffs of one pass: the file's, then the other files'.

@@ -20,8 +20,6 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     commands::guard::install_panic_hook();
-    // one run over files that do not change while it reads them
-    dsig::dirs::trust_listings();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -30,7 +28,13 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // one run over files that do not change while it reads them (the
+    // language server runs while they are edited)
+    if !matches!(cli.command, Command::Lsp) {
+        dsig::dirs::trust_listings();
+    }
     let ran = match cli.command {
+        Command::Lsp => commands::lsp::run(),
         Command::Lint(req) => commands::lint::run(req),
         Command::Ps(req) => commands::ps::run(req),
         Command::Rules { format } => commands::rules::run(format),

@@ -85,6 +85,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Speak the Language Server Protocol on standard input and output, for editors.
+    Lsp,
     /// Print a man page (roff): `dsig man > dsig.1`, `dsig man lint > dsig-lint.1`.
     Man {
         /// The subcommand whose page to print (default: dsig's own).

@@ -4,6 +4,7 @@
 pub mod explain;
 pub mod guard;
 pub mod lint;
+pub mod lsp;
 pub mod man;
 pub mod ps;
 pub mod rules;
