@@ -66,7 +66,12 @@ impl Doc {
         } else if matches!(self.language.as_str(), "yaml" | "json")
             || dsig::files::is_manifest_name(&name)
         {
-            if dsig::manifest::looks_like(&self.text) && !name.contains("compose") {
+            // other YAML (workflows, compose files, charts' values) is not
+            // dsig's: no findings, and no YAML errors while it is typed
+            let workload = ["containers", "containerDefinitions"]
+                .iter()
+                .any(|k| self.text.contains(k));
+            if workload && dsig::manifest::looks_like(&self.text) && !name.contains("compose") {
                 Kind::Manifest
             } else {
                 Kind::Other
