@@ -263,8 +263,16 @@ fn an_editing_session() {
         3,
         json!([{"text": "FROM debian\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"node\", \"server.js\"]\n"}]),
     );
-    assert_eq!(codes(&c.diagnostics(&df, 3)), ["DSIG006"]);
+    let d = c.diagnostics(&df, 3);
+    assert_eq!(codes(&d), ["DSIG006"]);
     let sh = uri(&script);
+    // the script's line is a related location
+    let related = d[0]["relatedInformation"].as_array().unwrap();
+    assert!(
+        related.iter().any(|r| r["location"]["uri"] == sh
+            && r["location"]["range"]["start"] == json!({"line": 2, "character": 0})),
+        "{related:?}"
+    );
     c.open(
         &sh,
         "shellscript",

@@ -26,6 +26,7 @@ impl Server {
         let wants = |kind: &str| only.is_empty() || only.iter().any(|o| kind.starts_with(o));
         let mut actions = Vec::new();
         for d in found
+            .diagnostics
             .iter()
             .filter(|d| line_of(d.span.start) <= last && first <= line_of(d.span.end))
         {
@@ -84,6 +85,7 @@ impl Server {
         };
         let at = convert::offset(&job.text, &p["position"]);
         if let Some(d) = found
+            .diagnostics
             .iter()
             .find(|d| d.span.start <= at && at <= d.span.end)
             && let Some(rule) = dsig::rules::find(d.code.as_str())

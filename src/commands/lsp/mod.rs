@@ -90,18 +90,27 @@ struct Settings {
     docs: Option<String>,
 }
 
+/// A document's findings, and the files its launch chain passes through
+/// (an entrypoint script's line, a package.json script), which its
+/// launch-chain findings name as related locations.
+#[derive(Default)]
+struct Found {
+    diagnostics: Vec<Diagnostic>,
+    related: Vec<Value>,
+}
+
 /// A finished lint.
 struct Done {
     uri: String,
     version: i64,
-    diagnostics: Result<Vec<Diagnostic>, String>,
+    found: Result<Found, String>,
 }
 
 struct Server {
     sender: Sender<Message>,
     docs: HashMap<String, Doc>,
     /// The last published findings, by document, with the version.
-    findings: HashMap<String, (i64, Arc<Vec<Diagnostic>>)>,
+    findings: HashMap<String, (i64, Arc<Found>)>,
     /// Documents whose text changed since their last lint started.
     pending: HashSet<String>,
     running: HashSet<String>,
@@ -243,7 +252,7 @@ impl Server {
                 let kind = self.docs.remove(&uri).map(|d| d.kind());
                 self.findings.remove(&uri);
                 self.pending.remove(&uri);
-                self.publish(&uri, None, &[]);
+                self.publish(&uri, None, &Found::default());
                 // the disk's text counts again
                 if kind == Some(Kind::Other) {
                     self.relint_all();
@@ -297,11 +306,11 @@ impl Server {
             self.running.insert(uri);
             let tx = self.done.0.clone();
             std::thread::spawn(move || {
-                let diagnostics = job.lint();
+                let found = job.lint();
                 let _ = tx.send(Done {
                     uri: job.uri,
                     version: job.version,
-                    diagnostics,
+                    found,
                 });
             });
         }
@@ -317,7 +326,7 @@ impl Server {
             return;
         }
         // a file dsig cannot read is said as one diagnostic at its start
-        let found = match d.diagnostics {
+        let found = match d.found {
             Ok(found) => found,
             Err(why) => {
                 let v = json!([{
@@ -339,15 +348,25 @@ impl Server {
         self.publish(&d.uri, Some(d.version), &found);
     }
 
-    fn publish(&self, uri: &str, version: Option<i64>, found: &[Diagnostic]) {
+    fn publish(&self, uri: &str, version: Option<i64>, found: &Found) {
         let text = self.docs.get(uri).map_or("", |d| d.text.as_str());
         let threshold = self.settings.fail_level.and_then(|l| l.threshold());
         let diags: Vec<Value> = found
+            .diagnostics
             .iter()
             .map(|d| {
                 let below =
                     self.settings.fail_level.is_some() && threshold.is_none_or(|t| d.severity < t);
-                convert::diagnostic(text, d, self.settings.docs.as_deref(), below)
+                let mut v = convert::diagnostic(text, d, self.settings.docs.as_deref(), below);
+                if CHAIN_RULES.contains(&d.code.as_str()) && !found.related.is_empty() {
+                    let mut all = v["relatedInformation"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
+                    all.extend(found.related.iter().cloned());
+                    v["relatedInformation"] = Value::Array(all);
+                }
+                v
             })
             .collect();
         let mut params = json!({"uri": uri, "diagnostics": diags});
@@ -373,7 +392,7 @@ impl Server {
 
     /// The findings of a document's current text: the published ones, or
     /// a lint now.
-    fn current(&self, uri: &str) -> Option<(Job, Arc<Vec<Diagnostic>>)> {
+    fn current(&self, uri: &str) -> Option<(Job, Arc<Found>)> {
         let doc = self.docs.get(uri)?;
         let job = Job {
             uri: uri.to_string(),
@@ -414,18 +433,28 @@ impl Job {
         o
     }
 
-    fn lint(&self) -> Result<Vec<Diagnostic>, String> {
+    fn lint(&self) -> Result<Found, String> {
         let name = self
             .path
             .as_ref()
             .map_or_else(|| self.uri.clone(), |p| p.display().to_string());
         let opts = self.options();
         let run = || match self.kind {
-            Kind::Dockerfile => dsig::lint::lint_source(&self.text, &opts).map(|l| l.diagnostics),
+            Kind::Dockerfile => dsig::lint::lint_source(&self.text, &opts).map(|l| Found {
+                related: l
+                    .chain
+                    .as_ref()
+                    .map(|c| related(c, opts.context.as_deref()))
+                    .unwrap_or_default(),
+                diagnostics: l.diagnostics,
+            }),
             Kind::Manifest => {
-                dsig::lint_manifest::lint_manifest(&self.text, &name, &opts).map(|l| l.diagnostics)
+                dsig::lint_manifest::lint_manifest(&self.text, &name, &opts).map(|l| Found {
+                    diagnostics: l.diagnostics,
+                    related: Vec::new(),
+                })
             }
-            Kind::Other => Ok(Vec::new()),
+            Kind::Other => Ok(Found::default()),
         };
         super::guard::guarded(&name, || {
             run().map_err(|message| dsig::report::FileError {
@@ -435,4 +464,48 @@ impl Job {
         })
         .map_err(|e| e.message)
     }
+}
+
+/// The rules whose findings are about the launch chain.
+const CHAIN_RULES: [&str; 10] = [
+    "DSIG004", "DSIG005", "DSIG006", "DSIG007", "DSIG010", "DSIG011", "DSIG012", "DSIG013",
+    "DSIG015", "DSIG016",
+];
+
+/// The build context's files the chain passes through, as related
+/// locations: `entrypoint.sh:3`, `package.json scripts.start` (at the
+/// script's key).
+fn related(chain: &dsig::model::Chain, context: Option<&std::path::Path>) -> Vec<Value> {
+    let Some(dir) = context else {
+        return Vec::new();
+    };
+    let mut out: Vec<Value> = Vec::new();
+    for h in &chain.hops {
+        let dsig::model::Origin::File { path, line } = &h.origin else {
+            continue;
+        };
+        let (file, what) = path.split_once(' ').unwrap_or((path.as_str(), ""));
+        let full = dir.join(file);
+        let Ok(text) = std::fs::read_to_string(&full) else {
+            continue;
+        };
+        // a package.json script: the line of its key
+        let line = match (line, what.strip_prefix("scripts.")) {
+            (Some(l), _) => l.saturating_sub(1),
+            (None, Some(s)) => text
+                .lines()
+                .position(|l| l.trim_start().starts_with(&format!("\"{s}\"")))
+                .unwrap_or(0),
+            _ => 0,
+        };
+        let location = json!({
+            "uri": convert::path_to_uri(&full),
+            "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": text.lines().nth(line).map_or(0, |l| l.encode_utf16().count())}},
+        });
+        if out.iter().any(|o| o["location"] == location) {
+            continue;
+        }
+        out.push(json!({"location": location, "message": format!("the launch passes through {}", h.origin.describe())}));
+    }
+    out
 }
