@@ -324,6 +324,14 @@ fn a_syntax_error_keeps_the_other_findings_and_manifests_are_linted() {
         a[0]["edit"]["changes"][&m],
         json!([{"range": range(13, 33, 13, 33), "newText": "exec "}])
     );
+    // hover in a container: its tree
+    let h = c.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": m}, "position": {"line": 12, "character": 12}}),
+    );
+    let tree = h["result"]["contents"]["value"].as_str().unwrap();
+    assert!(tree.contains("Deployment shop, container api"), "{tree}");
+    assert!(tree.contains("PID 1 sh -c \"node server.js\""), "{tree}");
     // a warning below the fail level (error) is a hint
     c.change(
         &df,

@@ -69,9 +69,9 @@ pub struct ConfigArgs {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Lint Dockerfiles (files, directories, or - for stdin; default ./Dockerfile).
+    /// Lint Dockerfiles and Kubernetes, Knative or ECS manifests (files, directories, or - for stdin; default ./Dockerfile).
     Lint(LintRequest),
-    /// Print the predicted process tree at `docker run`.
+    /// Print the predicted process tree at `docker run` (for a manifest, of each container).
     Ps(PsRequest),
     /// List the rules.
     Rules {
