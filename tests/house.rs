@@ -5,11 +5,19 @@
 use std::path::Path;
 
 fn sources(dir: &str) -> Vec<(String, String)> {
+    sources_with(dir, &["rs"])
+}
+
+/// The files of a folder (not below it) with one of these extensions.
+fn sources_with(dir: &str, extensions: &[&str]) -> Vec<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut out: Vec<(String, String)> = std::fs::read_dir(&root)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| extensions.iter().any(|x| e == *x))
+        })
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
             (p.file_name().unwrap().to_string_lossy().into_owned(), text)
@@ -116,15 +124,20 @@ fn cited_facts_exist() {
         "facts out of order"
     );
     let mut cited = 0;
-    for dir in [
-        "src",
-        "src/model",
-        "src/rules",
-        "src/shell",
-        "src/parse",
-        "src/report",
-    ] {
-        for (name, text) in sources(dir) {
+    // every folder of src/, and the rule pages
+    let mut dirs = vec!["src".to_string(), "rules".to_string()];
+    let mut i = 0;
+    while i < dirs.len() {
+        for e in std::fs::read_dir(root.join(&dirs[i])).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            }
+        }
+        i += 1;
+    }
+    for dir in &dirs {
+        for (name, text) in sources_with(dir, &["rs", "md"]) {
             let lower = text.to_lowercase();
             for (i, _) in lower.match_indices("fact") {
                 let rest = &lower[i..];
