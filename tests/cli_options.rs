@@ -5,8 +5,7 @@
 
 mod common;
 
-use common::{Run, dsig};
-use std::io::Write;
+use common::{dsig, dsig_stdin};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -17,31 +16,6 @@ fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(p, text).unwrap();
-}
-
-/// dsig with `input` on standard input.
-fn dsig_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dsig"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("DSIG_FORMAT")
-        .env_remove("DSIG_FAIL_LEVEL")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    Run {
-        out,
-        took: std::time::Duration::ZERO,
-    }
 }
 
 fn two_files() -> tempfile::TempDir {

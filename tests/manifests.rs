@@ -7,11 +7,9 @@
 
 mod common;
 
-use common::dsig;
+use common::{dsig, dsig_stdin};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
@@ -91,23 +89,9 @@ fn a_directory_takes_the_manifests_its_configuration_names() {
 fn standard_input_is_read_as_a_manifest() {
     let dir = root().join("testdata/manifests");
     let text = std::fs::read_to_string(dir.join("multi.yaml")).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dsig"))
-        .current_dir(&dir)
-        .args(["lint", "--format", "concise", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let r = dsig_stdin(&dir, &["lint", "--format", "concise", "-"], &text);
+    let stdout = r.stdout();
+    assert_eq!(r.code(), Some(1), "{stdout}");
     assert!(stdout.contains("-:19:11: DSIG005"), "{stdout}");
     assert!(stdout.contains("-:28:7: DSIG019"), "{stdout}");
 }
@@ -324,26 +308,12 @@ fn fix_puts_exec_in_the_string_once_and_never_on_standard_input() {
         .collect();
     assert_eq!(codes, ["DSIG005"]);
     // standard input (helm template | dsig lint --fix -) is never rewritten
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dsig"))
-        .current_dir(tmp.path())
-        .args(["lint", "--no-config", "--diff", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(original.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.stdout.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+    let r = dsig_stdin(
+        tmp.path(),
+        &["lint", "--no-config", "--diff", "-"],
+        &original,
     );
+    assert!(r.stdout().is_empty(), "{}", r.stdout());
 }
 
 #[test]

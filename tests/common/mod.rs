@@ -56,9 +56,26 @@ pub fn dsig(dir: &Path, args: &[&str]) -> Run {
     dsig_within(dir, args, &[], Duration::from_secs(60))
 }
 
+/// Run dsig in `dir` with `input` on standard input, failing after 60 s.
+pub fn dsig_stdin(dir: &Path, args: &[&str], input: &str) -> Run {
+    let mut cmd = command(dir, args, &[]);
+    cmd.stdin(Stdio::piped());
+    run_with_input(
+        cmd,
+        Some(input.as_bytes().to_vec()),
+        Duration::from_secs(60),
+    )
+}
+
 /// Run dsig in `dir` with extra environment variables, killing it (and
 /// failing the test) after `limit`.
 pub fn dsig_within(dir: &Path, args: &[&str], env: &[(&str, &str)], limit: Duration) -> Run {
+    run(command(dir, args, env), limit)
+}
+
+/// The dsig command in `dir`, with no input and its output captured, in an
+/// environment without dsig's variables.
+fn command(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dsig"));
     cmd.args(args)
         .current_dir(dir)
@@ -72,12 +89,24 @@ pub fn dsig_within(dir: &Path, args: &[&str], env: &[(&str, &str)], limit: Durat
     for (k, v) in env {
         cmd.env(k, v);
     }
-    run(cmd, limit)
+    cmd
 }
 
 /// Run a prepared command to its end, failing after `limit`.
-pub fn run(mut cmd: Command, limit: Duration) -> Run {
+pub fn run(cmd: Command, limit: Duration) -> Run {
+    run_with_input(cmd, None, limit)
+}
+
+/// As [`run`], writing `input` to the command's standard input (which
+/// must be piped) on a thread of its own.
+pub fn run_with_input(mut cmd: Command, input: Option<Vec<u8>>, limit: Duration) -> Run {
     let mut child = cmd.spawn().unwrap();
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        std::thread::spawn(move || {
+            // the command may stop reading early: that is its answer
+            let _ = std::io::Write::write_all(&mut stdin, &input);
+        });
+    }
     // Drain the pipes on threads so a large report cannot block the child.
     let mut so = child.stdout.take().unwrap();
     let mut se = child.stderr.take().unwrap();
