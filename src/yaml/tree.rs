@@ -68,31 +68,52 @@ pub trait Keep: Copy {
 /// Parse one document into a tree of the parts kept, with merge keys
 /// resolved. `shown` names the file in errors.
 pub fn parse_tree<K: Keep>(shown: &str, text: &str, root: K) -> Result<Node, String> {
+    let ctx = start(shown, text)?;
+    document(shown, &ctx, yaml_serde::Deserializer::from_str(text), root)
+}
+
+/// Parse every document of a stream (`---`-separated), each as
+/// [`parse_tree`] does; positions are the stream's. An empty document is
+/// `Node::Null`.
+pub fn parse_stream<K: Keep>(shown: &str, text: &str, root: K) -> Result<Vec<Node>, String> {
+    let ctx = start(shown, text)?;
+    yaml_serde::Deserializer::from_str(text)
+        .map(|doc| document(shown, &ctx, doc, root))
+        .collect()
+}
+
+/// Refuse text nested too deep for the parser; the budget of a parse.
+fn start(shown: &str, text: &str) -> Result<Ctx, String> {
     if let Err((line, column)) = super::depth::check(text) {
         return Err(format!(
             "{shown}:{line}:{column}: {}",
             super::depth::message()
         ));
     }
-    let ctx = Ctx {
+    Ok(Ctx {
         nodes: Cell::new(0),
         fatal: RefCell::new(None),
-    };
-    let seed = NodeSeed {
-        ctx: &ctx,
-        level: root,
-    };
-    match seed.deserialize(yaml_serde::Deserializer::from_str(text)) {
+    })
+}
+
+/// One document: its tree with merge keys resolved, or one line naming
+/// the file (an error of ours first, else the parser's).
+fn document<K: Keep>(
+    shown: &str,
+    ctx: &Ctx,
+    de: yaml_serde::Deserializer,
+    root: K,
+) -> Result<Node, String> {
+    let seed = NodeSeed { ctx, level: root };
+    match seed.deserialize(de) {
         Ok(mut node) => {
             resolve_merges(&mut node).map_err(|e| format!("{shown}:{e}"))?;
             Ok(node)
         }
-        Err(e) => {
-            if let Some(f) = ctx.fatal.into_inner() {
-                return Err(format!("{shown}:{f}"));
-            }
-            Err(yaml_error(shown, &e))
-        }
+        Err(e) => match ctx.fatal.borrow_mut().take() {
+            Some(f) => Err(format!("{shown}:{f}")),
+            None => Err(yaml_error(shown, &e)),
+        },
     }
 }
 
@@ -106,40 +127,4 @@ fn yaml_error(shown: &str, e: &yaml_serde::Error) -> String {
         }
         None => format!("{shown}: {}", crate::read::message(&msg)),
     }
-}
-
-/// Parse every document of a stream (`---`-separated), each as
-/// [`parse_tree`] does; positions are the stream's. An empty document is
-/// `Node::Null`.
-pub fn parse_stream<K: Keep>(shown: &str, text: &str, root: K) -> Result<Vec<Node>, String> {
-    if let Err((line, column)) = super::depth::check(text) {
-        return Err(format!(
-            "{shown}:{line}:{column}: {}",
-            super::depth::message()
-        ));
-    }
-    let ctx = Ctx {
-        nodes: Cell::new(0),
-        fatal: RefCell::new(None),
-    };
-    let mut docs = Vec::new();
-    for doc in yaml_serde::Deserializer::from_str(text) {
-        let seed = NodeSeed {
-            ctx: &ctx,
-            level: root,
-        };
-        match seed.deserialize(doc) {
-            Ok(mut node) => {
-                resolve_merges(&mut node).map_err(|e| format!("{shown}:{e}"))?;
-                docs.push(node);
-            }
-            Err(e) => {
-                if let Some(f) = ctx.fatal.into_inner() {
-                    return Err(format!("{shown}:{f}"));
-                }
-                return Err(yaml_error(shown, &e));
-            }
-        }
-    }
-    Ok(docs)
 }
