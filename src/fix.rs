@@ -274,20 +274,21 @@ pub fn fix_manifest_source(
 ) -> Result<(String, usize), String> {
     let crlf = uses_crlf(src);
     let mut next = src.to_string();
+    let mut linted = crate::lint_manifest::lint_manifest(&next, name, opts)?;
     let mut applied = 0;
     for _ in 0..MAX_ROUNDS {
-        let linted = crate::lint_manifest::lint_manifest(&next, name, opts)?;
         let chosen = pick(&next, &linted.diagnostics, unsafe_fixes);
         let edits: Vec<&Edit> = chosen.iter().flat_map(|(_, e)| e.iter()).collect();
         let Some(fixed) = apply_edits(&next, &edits, crlf).filter(|f| *f != next) else {
             break;
         };
-        // a round that makes the manifest unreadable is not kept
-        if crate::lint_manifest::lint_manifest(&fixed, name, opts).is_err() {
+        // a round that makes the manifest unreadable is not kept; the
+        // lint of a kept round is the next round's
+        let Ok(again) = crate::lint_manifest::lint_manifest(&fixed, name, opts) else {
             break;
-        }
+        };
         applied += chosen.len();
-        next = fixed;
+        (next, linted) = (fixed, again);
     }
     Ok((next, applied))
 }

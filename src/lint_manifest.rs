@@ -225,38 +225,24 @@ fn container(
         Some((p, target)) => Some(read_image(&p, target.as_deref(), opts)?),
         None => None,
     };
-    let (df, stages, stage, ctx, source) = match image {
-        Some(i) => (
-            i.df,
-            i.stages,
-            i.stage,
-            i.ctx,
-            ImageSource::Dockerfile(i.shown),
-        ),
+    let (df, stages, stage, ctx, source, mut launch) = match image {
+        Some(i) => {
+            let l = model::launch(&i.df, &i.stages, i.stage, &opts.model);
+            let source = ImageSource::Dockerfile(i.shown);
+            (i.df, i.stages, i.stage, i.ctx, source, l)
+        }
         None => {
             // the image as a one-line Dockerfile: what the rules ask of
             // the stage (its instructions, its FROM) has an answer
             let (df, stages) = from_only(image_ref);
-            let known = matches!(
-                model::base_images::lookup(image_ref),
-                model::base_images::Lookup::Known(_)
-            );
-            let source = if known {
+            let mut l = model::base_launch(image_ref, &opts.model);
+            let source = if l.base.is_some() {
                 ImageSource::Table
             } else {
+                (l.entrypoint, l.cmd) = (None, None);
                 ImageSource::Unknown
             };
-            (df, stages, 0, Context::new(None), source)
-        }
-    };
-    let mut launch = match &source {
-        ImageSource::Dockerfile(_) => model::launch(&df, &stages, stage, &opts.model),
-        _ => {
-            let mut l = model::base_launch(image_ref, &opts.model);
-            if source == ImageSource::Unknown {
-                (l.entrypoint, l.cmd) = (None, None);
-            }
-            l
+            (df, stages, 0, Context::new(None), source, l)
         }
     };
     let mut placement = Placement::new(w, c, source);
@@ -268,17 +254,17 @@ fn container(
         ctx: &ctx,
     };
     let mut chain = model::chain::build_with(&launch, &ctx, &files);
-    if let ImageSource::Dockerfile(_) = &placement.image {
-        chain.workdir = Some(model::copies::workdir(&df, &stages, stage));
-    }
+    // the image's Dockerfile: its WORKDIR, the app's handlers, and its
+    // origins as lines of that file
     let app = match &placement.image {
-        ImageSource::Dockerfile(_) => model::app::app_handlers(&df, &stages, &launch, &chain, &ctx),
+        ImageSource::Dockerfile(shown) => {
+            chain.workdir = Some(model::copies::workdir(&df, &stages, stage));
+            let app = model::app::app_handlers(&df, &stages, &launch, &chain, &ctx);
+            platform::relocate(&mut launch, &mut chain, shown);
+            app
+        }
         _ => None,
     };
-    if let ImageSource::Dockerfile(shown) = &placement.image {
-        let shown = shown.clone();
-        platform::relocate(&mut launch, &mut chain, &shown);
-    }
     let cx = RuleContext {
         src,
         df: &df,
