@@ -14,11 +14,7 @@ pub fn render_text(path: &str, launch: &Launch, stage_name: Option<&str>, chain:
         None => format!("stage {}", launch.stage + 1),
     };
     out.push_str(&format!("{path}: {stage}, FROM {}\n", launch.base_image));
-    out.push_str(&format!(
-        "  /bin/sh: {} ({})\n",
-        launch.bin_sh.display(),
-        shell_reason(launch)
-    ));
+    out.push_str(&shell_line(launch));
     let stop = match &launch.stopsignal {
         Some((s, o)) => format!("{s} ({})", o.describe()),
         None => "SIGTERM (Docker default)".into(),
@@ -46,11 +42,7 @@ pub fn render_container_text(path: &str, p: &Placement, launch: &Launch, chain: 
     };
     out.push_str(&format!("  image: {image} ({source})\n"));
     if p.image != ImageSource::Unknown {
-        out.push_str(&format!(
-            "  /bin/sh: {} ({})\n",
-            launch.bin_sh.display(),
-            shell_reason(launch)
-        ));
+        out.push_str(&shell_line(launch));
     }
     let stop = match &launch.stopsignal {
         Some((s, o)) => format!("{s} ({})", o.describe()),
@@ -145,6 +137,11 @@ fn chain_text(out: &mut String, chain: &Chain) {
     if let Some(why) = &chain.incomplete {
         out.push_str(&format!("  (the tree stops here: {why})\n"));
     }
+}
+
+/// `  /bin/sh: dash (why dsig believes it)`.
+fn shell_line(l: &Launch) -> String {
+    format!("  /bin/sh: {} ({})\n", l.bin_sh.display(), shell_reason(l))
 }
 
 fn shell_reason(l: &Launch) -> String {
