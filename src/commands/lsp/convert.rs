@@ -2,6 +2,7 @@
 //! UTF-16 positions and byte offsets, dsig's findings and LSP diagnostics.
 
 use dsig::diagnostic::{Diagnostic, Severity, Span};
+use dsig::lines::LineIndex;
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 
@@ -54,17 +55,37 @@ pub fn path_to_uri(path: &Path) -> String {
     out
 }
 
-/// The LSP position (0-based line, UTF-16 column) of a byte offset.
-pub fn position(text: &str, offset: usize) -> Value {
-    let offset = floor_boundary(text, offset.min(text.len()));
-    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line = text[..line_start].matches('\n').count();
-    let character = text[line_start..offset].encode_utf16().count();
-    json!({"line": line, "character": character})
+/// A document's text with its line index, to turn byte offsets into LSP
+/// positions (0-based line, UTF-16 column) without rescanning the text.
+pub struct Text<'a> {
+    pub text: &'a str,
+    lines: LineIndex,
 }
 
-pub fn range(text: &str, span: Span) -> Value {
-    json!({"start": position(text, span.start), "end": position(text, span.end)})
+impl<'a> Text<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Text {
+            text,
+            lines: LineIndex::new(text),
+        }
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line_of(offset)
+    }
+
+    pub fn position(&self, offset: usize) -> Value {
+        let offset = floor_boundary(self.text, offset.min(self.text.len()));
+        let line = self.lines.line_of(offset);
+        let start = self.lines.line_start(line);
+        let character = self.text[start..offset].encode_utf16().count();
+        json!({"line": line, "character": character})
+    }
+
+    pub fn range(&self, span: Span) -> Value {
+        json!({"start": self.position(span.start), "end": self.position(span.end)})
+    }
 }
 
 /// The byte offset of an LSP position (clamped to the text).
@@ -125,14 +146,19 @@ pub fn severity(s: Severity, below_fail_level: bool) -> u8 {
 }
 
 /// One finding as an LSP diagnostic.
-pub fn diagnostic(text: &str, d: &Diagnostic, docs: Option<&str>, below_fail_level: bool) -> Value {
+pub fn diagnostic(
+    text: &Text,
+    d: &Diagnostic,
+    docs: Option<&str>,
+    below_fail_level: bool,
+) -> Value {
     let mut message = d.message.to_string();
     if let Some(help) = d.help() {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
     let mut v = json!({
-        "range": range(text, d.span),
+        "range": text.range(d.span),
         "severity": severity(d.severity, below_fail_level),
         "code": d.code.as_str(),
         "source": "dsig",
@@ -182,7 +208,10 @@ mod tests {
     fn utf16_positions() {
         let t = "FROM x\n# é😀 y\nCMD z\n";
         let at = t.find('y').unwrap();
-        assert_eq!(position(t, at), json!({"line": 1, "character": 6}));
+        assert_eq!(
+            Text::new(t).position(at),
+            json!({"line": 1, "character": 6})
+        );
         assert_eq!(offset(t, &json!({"line": 1, "character": 6})), at);
         assert_eq!(offset(t, &json!({"line": 9, "character": 0})), t.len());
     }

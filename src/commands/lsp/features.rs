@@ -1,6 +1,6 @@
 //! Code actions and hovers.
 
-use super::convert::{self, path_to_uri, range};
+use super::convert::{self, Text, path_to_uri};
 use super::{Kind, Server};
 use dsig::diagnostic::{Applicability, Diagnostic, Edit};
 use serde_json::{Value, json};
@@ -14,9 +14,9 @@ impl Server {
         let Some((job, found)) = self.current(uri) else {
             return json!([]);
         };
-        let text = &job.text;
+        let text = Text::new(&job.text);
         // a finding on the lines of the range (editors send the cursor)
-        let line_of = |o: usize| text[..o.min(text.len())].matches('\n').count();
+        let line_of = |o: usize| text.line_of(o);
         let first = p["range"]["start"]["line"].as_u64().unwrap_or(0) as usize;
         let last = p["range"]["end"]["line"].as_u64().unwrap_or(0) as usize;
         let only: Vec<&str> = p["context"]["only"]
@@ -30,12 +30,12 @@ impl Server {
             .iter()
             .filter(|d| line_of(d.span.start) <= last && first <= line_of(d.span.end))
         {
-            let diag = convert::diagnostic(text, d, None, false);
+            let diag = convert::diagnostic(&text, d, None, false);
             if wants("quickfix") {
-                if let Some(a) = fix_action(uri, text, d, &diag) {
+                if let Some(a) = fix_action(uri, &text, d, &diag) {
                     actions.push(a);
                 }
-                actions.push(ignore_action(uri, text, d, &diag));
+                actions.push(ignore_action(uri, &text, d, &diag));
             }
         }
         if wants("source.fixAll.dsig")
@@ -68,7 +68,7 @@ impl Server {
         if fixed == job.text {
             return None;
         }
-        let whole = range(&job.text, dsig::diagnostic::Span::new(0, job.text.len()));
+        let whole = Text::new(&job.text).range(dsig::diagnostic::Span::new(0, job.text.len()));
         Some(json!({
             "title": if unsafe_fixes { "dsig: fix all (safe and unsafe)" } else { "dsig: fix all safe fixes" },
             "kind": "source.fixAll.dsig",
@@ -164,9 +164,9 @@ fn manifest_tree(job: &super::Job, at: usize) -> Option<String> {
 
 /// A finding's fix as a quick fix: a workspace edit of every file it
 /// touches (the Dockerfile and an entrypoint script).
-fn fix_action(uri: &str, text: &str, d: &Diagnostic, diag: &Value) -> Option<Value> {
+fn fix_action(uri: &str, text: &Text, d: &Diagnostic, diag: &Value) -> Option<Value> {
     let fix = d.fix()?;
-    let crlf = dsig::edit::uses_crlf(text);
+    let crlf = dsig::edit::uses_crlf(text.text);
     let mut changes: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     for e in &fix.edits {
         let (file_uri, edit) = text_edit(uri, text, e, crlf)?;
@@ -194,7 +194,7 @@ fn first_sentence(help: &str) -> String {
 }
 
 /// One edit as an LSP text edit, in its own file.
-fn text_edit(uri: &str, text: &str, e: &Edit, crlf: bool) -> Option<(String, Value)> {
+fn text_edit(uri: &str, text: &Text, e: &Edit, crlf: bool) -> Option<(String, Value)> {
     let new_text = if crlf {
         e.replacement.replace("\r\n", "\n").replace('\n', "\r\n")
     } else {
@@ -203,7 +203,7 @@ fn text_edit(uri: &str, text: &str, e: &Edit, crlf: bool) -> Option<(String, Val
     match &e.file {
         None => Some((
             uri.to_string(),
-            json!({"range": range(text, e.span), "newText": new_text}),
+            json!({"range": text.range(e.span), "newText": new_text}),
         )),
         Some(f) => {
             let other = std::fs::read_to_string(&f.path).ok()?;
@@ -212,7 +212,7 @@ fn text_edit(uri: &str, text: &str, e: &Edit, crlf: bool) -> Option<(String, Val
             let span = dsig::diagnostic::Span::new(from, to.max(from));
             Some((
                 path_to_uri(&f.path),
-                json!({"range": range(&other, span), "newText": e.replacement}),
+                json!({"range": Text::new(&other).range(span), "newText": e.replacement}),
             ))
         }
     }
@@ -226,7 +226,8 @@ fn char_offset(text: &str, line: usize, column: usize) -> Option<usize> {
 
 /// `# dsig ignore=CODE` on its own line above the finding's first line,
 /// indented as that line is.
-fn ignore_action(uri: &str, text: &str, d: &Diagnostic, diag: &Value) -> Value {
+fn ignore_action(uri: &str, t: &Text, d: &Diagnostic, diag: &Value) -> Value {
+    let text = t.text;
     let line_start = text[..d.span.start.min(text.len())]
         .rfind('\n')
         .map_or(0, |i| i + 1);
@@ -239,7 +240,7 @@ fn ignore_action(uri: &str, text: &str, d: &Diagnostic, diag: &Value) -> Value {
     } else {
         "\n"
     };
-    let at = convert::position(text, line_start);
+    let at = t.position(line_start);
     json!({
         "title": format!("Ignore {} on this line", d.code.as_str()),
         "kind": "quickfix",

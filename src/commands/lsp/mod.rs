@@ -51,10 +51,12 @@ struct Doc {
     version: i64,
     path: Option<PathBuf>,
     language: String,
+    /// What the text is, decided when it is opened or changed.
+    kind: Kind,
 }
 
 impl Doc {
-    fn kind(&self) -> Kind {
+    fn classify(&self) -> Kind {
         let name = self
             .path
             .as_ref()
@@ -228,12 +230,14 @@ impl Server {
         match n.method.as_str() {
             "textDocument/didOpen" => {
                 let td = &p["textDocument"];
-                let doc = Doc {
+                let mut doc = Doc {
                     text: td["text"].as_str().unwrap_or_default().to_string(),
                     version: td["version"].as_i64().unwrap_or(0),
                     path: convert::uri_to_path(&uri),
                     language: td["languageId"].as_str().unwrap_or_default().to_string(),
+                    kind: Kind::Other,
                 };
+                doc.kind = doc.classify();
                 self.docs.insert(uri.clone(), doc);
                 self.changed(&uri);
             }
@@ -243,13 +247,14 @@ impl Server {
                 };
                 let changes = p["contentChanges"].as_array().cloned().unwrap_or_default();
                 convert::apply_changes(&mut doc.text, &changes);
+                doc.kind = doc.classify();
                 doc.version = p["textDocument"]["version"]
                     .as_i64()
                     .unwrap_or(doc.version + 1);
                 self.changed(&uri);
             }
             "textDocument/didClose" => {
-                let kind = self.docs.remove(&uri).map(|d| d.kind());
+                let kind = self.docs.remove(&uri).map(|d| d.kind);
                 self.findings.remove(&uri);
                 self.pending.remove(&uri);
                 self.publish(&uri, None, &Found::default());
@@ -265,7 +270,7 @@ impl Server {
 
     /// A document changed: lint it, or, for a file others read, them.
     fn changed(&mut self, uri: &str) {
-        match self.docs.get(uri).map(Doc::kind) {
+        match self.docs.get(uri).map(|d| d.kind) {
             Some(Kind::Other) => self.relint_all(),
             Some(_) => {
                 self.pending.insert(uri.to_string());
@@ -276,7 +281,7 @@ impl Server {
 
     fn relint_all(&mut self) {
         for (uri, doc) in &self.docs {
-            if doc.kind() != Kind::Other {
+            if doc.kind != Kind::Other {
                 self.pending.insert(uri.clone());
             }
         }
@@ -292,16 +297,8 @@ impl Server {
             .collect();
         for uri in ready {
             self.pending.remove(&uri);
-            let Some(doc) = self.docs.get(&uri) else {
+            let Some(job) = self.job(&uri) else {
                 continue;
-            };
-            let job = Job {
-                uri: uri.clone(),
-                version: doc.version,
-                text: doc.text.clone(),
-                path: doc.path.clone(),
-                kind: doc.kind(),
-                overlay: self.overlay(),
             };
             self.running.insert(uri);
             let tx = self.done.0.clone();
@@ -349,7 +346,7 @@ impl Server {
     }
 
     fn publish(&self, uri: &str, version: Option<i64>, found: &Found) {
-        let text = self.docs.get(uri).map_or("", |d| d.text.as_str());
+        let text = convert::Text::new(self.docs.get(uri).map_or("", |d| d.text.as_str()));
         let threshold = self.settings.fail_level.and_then(|l| l.threshold());
         let diags: Vec<Value> = found
             .diagnostics
@@ -357,7 +354,7 @@ impl Server {
             .map(|d| {
                 let below =
                     self.settings.fail_level.is_some() && threshold.is_none_or(|t| d.severity < t);
-                let mut v = convert::diagnostic(text, d, self.settings.docs.as_deref(), below);
+                let mut v = convert::diagnostic(&text, d, self.settings.docs.as_deref(), below);
                 if CHAIN_RULES.contains(&d.code.as_str()) && !found.related.is_empty() {
                     let mut all = v["relatedInformation"]
                         .as_array()
@@ -384,26 +381,32 @@ impl Server {
         Arc::new(
             self.docs
                 .values()
-                .filter(|d| d.kind() == Kind::Other)
+                .filter(|d| d.kind == Kind::Other)
                 .filter_map(|d| Some((d.path.as_ref()?.canonicalize().ok()?, d.text.clone())))
                 .collect(),
         )
     }
 
-    /// The findings of a document's current text: the published ones, or
-    /// a lint now.
-    fn current(&self, uri: &str) -> Option<(Job, Arc<Found>)> {
+    /// A lint of a document's current text, with the open documents over
+    /// the disk.
+    fn job(&self, uri: &str) -> Option<Job> {
         let doc = self.docs.get(uri)?;
-        let job = Job {
+        Some(Job {
             uri: uri.to_string(),
             version: doc.version,
             text: doc.text.clone(),
             path: doc.path.clone(),
-            kind: doc.kind(),
+            kind: doc.kind,
             overlay: self.overlay(),
-        };
+        })
+    }
+
+    /// The findings of a document's current text: the published ones, or
+    /// a lint now.
+    fn current(&self, uri: &str) -> Option<(Job, Arc<Found>)> {
+        let job = self.job(uri)?;
         let found = match self.findings.get(uri) {
-            Some((v, f)) if *v == doc.version => f.clone(),
+            Some((v, f)) if *v == job.version => f.clone(),
             _ => Arc::new(job.lint().unwrap_or_default()),
         };
         Some((job, found))
