@@ -210,11 +210,7 @@ fn the_manifest_corpus_lints_and_joins_its_dockerfiles() {
         for (image, df) in joins.get(id).into_iter().flatten() {
             let df = corpus.join("files").join(id).join("dockerfiles").join(df);
             // the image without its tag, as the configuration names it
-            let bare = image.split('@').next().unwrap();
-            let bare = match bare.rfind(':') {
-                Some(i) if !bare[i..].contains('/') => &bare[..i],
-                _ => bare,
-            };
+            let bare = dsig::lint_manifest::image_name(image);
             config.push_str(&format!("  {bare:?}: {:?}\n", df.display().to_string()));
         }
         let cfg = tmp.path().join(format!("{id}.yaml"));

@@ -49,13 +49,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::LintOptions;
-    use crate::lint_manifest::lint_manifest;
-
-    fn codes(text: &str) -> Vec<&'static str> {
-        let l = lint_manifest(text, "m.yaml", &LintOptions::default()).unwrap();
-        l.diagnostics.iter().map(|d| d.code.as_str()).collect()
-    }
+    use crate::rules::tester::manifest_codes as codes;
 
     const POD: &str = "kind: Pod\nspec:\n  GRACE\n  containers:\n    - name: web\n      image: nginx\n      lifecycle:\n        preStop:\n          HOOK\n";
 

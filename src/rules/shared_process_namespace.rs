@@ -39,16 +39,11 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::LintOptions;
-    use crate::lint_manifest::lint_manifest;
+    use crate::rules::tester::manifest_codes as codes;
 
     #[test]
     fn rule() {
         let text = "kind: Pod\nspec:\n  shareProcessNamespace: SHARE\n  containers:\n    - name: a\n      image: node:22\n      command: [sh, -c, \"node server.js\"]\n    - name: b\n      image: node:22\n      command: [node, b.js]\n";
-        let codes = |t: &str| -> Vec<&'static str> {
-            let l = lint_manifest(t, "m.yaml", &LintOptions::default()).unwrap();
-            l.diagnostics.iter().map(|d| d.code.as_str()).collect()
-        };
         assert_eq!(codes(&text.replace("SHARE", "true")), ["DSIG019"]);
         let alone = codes(&text.replace("SHARE", "false"));
         assert!(

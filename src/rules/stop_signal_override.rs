@@ -48,13 +48,7 @@ fn check(cx: &RuleContext) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::LintOptions;
-    use crate::lint_manifest::lint_manifest;
-
-    fn codes(text: &str) -> Vec<&'static str> {
-        let l = lint_manifest(text, "m.yaml", &LintOptions::default()).unwrap();
-        l.diagnostics.iter().map(|d| d.code.as_str()).collect()
-    }
+    use crate::rules::tester::manifest_codes as codes;
 
     fn pod(image: &str, signal: &str) -> String {
         format!(
@@ -66,17 +60,8 @@ mod tests {
     fn rule() {
         // a base image that chose SIGQUIT (php-fpm, no finding of DSIG014
         // for an app dsig does not know)
-        let l = lint_manifest(
-            &pod("nginx:1.27", "SIGTERM"),
-            "m.yaml",
-            &LintOptions::default(),
-        )
-        .unwrap();
-        assert!(
-            l.diagnostics.iter().any(|d| d.code.as_str() == "DSIG018"),
-            "{:?}",
-            l.diagnostics
-        );
+        let found = codes(&pod("nginx:1.27", "SIGTERM"));
+        assert!(found.contains(&"DSIG018"), "{found:?}");
         assert!(codes(&pod("nginx:1.27", "SIGQUIT")).is_empty());
         assert!(codes(&pod("debian:12", "SIGINT")).is_empty());
         assert!(codes(&pod("acme/unknown", "SIGINT")).is_empty());

@@ -115,3 +115,10 @@ impl Tester {
         insta::assert_snapshot!(format!("{}{}", self.rule.name(), self.suffix), snap);
     }
 }
+
+/// The codes of a manifest's findings, in order (for the rules about what
+/// a platform sets).
+pub fn manifest_codes(text: &str) -> Vec<&'static str> {
+    let l = crate::lint_manifest::lint_manifest(text, "m.yaml", &Default::default()).unwrap();
+    l.diagnostics.iter().map(|d| d.code.as_str()).collect()
+}
