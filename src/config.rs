@@ -399,7 +399,7 @@ pub fn absolute(path: &Path) -> PathBuf {
 pub fn repo_root(dir: &Path) -> Option<PathBuf> {
     let dir = absolute(dir);
     dir.ancestors()
-        .find(|d| crate::dirs::has(d, ".git") && d.join(".git").exists())
+        .find(|d| crate::dirs::exists(&d.join(".git")))
         .map(Path::to_path_buf)
 }
 
@@ -448,7 +448,7 @@ impl Discovery {
                     return self.read(candidate, &confine);
                 }
             }
-            if crate::dirs::has(d, ".git") && d.join(".git").exists() {
+            if crate::dirs::exists(&d.join(".git")) {
                 return None;
             }
         }

@@ -49,9 +49,12 @@ pub fn basename(p: &str) -> &str {
 /// The working directory, asked once.
 static CWD: LazyLock<Option<PathBuf>> = LazyLock::new(|| std::env::current_dir().ok());
 
-/// `dir` as an absolute path without `.` components (`..` is kept:
-/// resolving it needs the file system), the working directory asked once
-/// per run.
+/// `dir` as an absolute path without `.` or `..` components, the working
+/// directory asked once per run. A `..` takes off the component before it
+/// when the listings show that component is not a symbolic link; after a
+/// link, the system resolves the path so far (the link's target's parent is
+/// meant). Symbolic links elsewhere are kept, so paths compare as the user
+/// wrote them.
 pub fn absolute(dir: &Path) -> PathBuf {
     // already absolute and in the form the components would give back
     let plain = |p: &Path| {
@@ -60,7 +63,8 @@ pub fn absolute(dir: &Path) -> PathBuf {
             || !(b.windows(2).any(|w| w == b"//")
                 || b.windows(3).any(|w| w == b"/./")
                 || b.ends_with(b"/")
-                || b.ends_with(b"/."))
+                || b.ends_with(b"/.")
+                || b.split(|&c| c == b'/').any(|s| s == b".."))
     };
     if cfg!(unix) && dir.is_absolute() && plain(dir) {
         return dir.to_path_buf();
@@ -77,11 +81,33 @@ pub fn absolute(dir: &Path) -> PathBuf {
     for c in abs.components() {
         match c {
             std::path::Component::CurDir => {}
-            // `..` is kept: resolving it needs the file system (links)
+            std::path::Component::ParentDir => parent_of(&mut out),
             other => out.push(other),
         }
     }
     out
+}
+
+/// `out` followed by `..`: its parent when its last component is a
+/// directory or is not there (no system call); the real parent of a link's
+/// target; `..` kept when the system cannot resolve it.
+fn parent_of(out: &mut PathBuf) {
+    if out.as_os_str().is_empty() || out.ends_with("..") {
+        out.push("..");
+        return;
+    }
+    match lookup(out) {
+        Lookup::Is(Kind::Dir) | Lookup::Missing => {
+            out.pop();
+        }
+        _ => match out.canonicalize() {
+            Ok(real) => {
+                *out = real;
+                out.pop();
+            }
+            Err(_) => out.push(".."),
+        },
+    }
 }
 
 static TRUST: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
@@ -168,6 +194,16 @@ pub fn has(dir: &Path, name: &str) -> bool {
     }
 }
 
+/// Whether `path` exists, a link followed: from the listing of its
+/// directory when that settles it, otherwise from the system.
+pub fn exists(path: &Path) -> bool {
+    match lookup(path) {
+        Lookup::Is(Kind::File | Kind::Dir | Kind::Other) => true,
+        Lookup::Missing => false,
+        Lookup::Is(Kind::Link) | Lookup::Unknown => path.exists(),
+    }
+}
+
 /// Whether the entry of `path` may exist: `false` only when its directory
 /// was listed and does not hold the name (then no `stat` is needed).
 pub fn may_exist(path: &Path) -> bool {
@@ -201,8 +237,9 @@ pub fn lookup(path: &Path) -> Lookup {
 }
 
 /// `path`'s real path. When the listings show that no component of its
-/// absolute path is a symbolic link, that path is it, with no system call;
-/// otherwise the system resolves it (`canonicalize`).
+/// absolute path is a symbolic link, that path is it, with no system call
+/// (and a name missing from a real directory is not found); otherwise the
+/// system resolves it (`canonicalize`).
 pub fn real_path(path: &Path) -> std::io::Result<PathBuf> {
     let abs = absolute(path);
     let plain = abs
@@ -216,6 +253,8 @@ pub fn real_path(path: &Path) -> std::io::Result<PathBuf> {
             if matches!(c, std::path::Component::Normal(_)) {
                 match lookup(&cur) {
                     Lookup::Is(Kind::File | Kind::Dir | Kind::Other) => {}
+                    // every directory above it is real, and lists no such name
+                    Lookup::Missing => return Err(std::io::ErrorKind::NotFound.into()),
                     _ => {
                         ok = false;
                         break;
@@ -252,5 +291,26 @@ mod tests {
         // a directory that cannot be listed: probe
         assert!(!has(&d.path().join("nope"), "x"));
         assert!(may_exist(&d.path().join("nope/x")));
+    }
+
+    #[test]
+    fn absolute_takes_off_a_directory_before_dot_dot_and_resolves_a_link() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("repo/sub")).unwrap();
+        std::fs::create_dir_all(root.join("far/away")).unwrap();
+        std::os::unix::fs::symlink(root.join("far/away"), root.join("repo/link")).unwrap();
+        assert_eq!(absolute(&root.join("repo/sub/../x")), root.join("repo/x"));
+        assert_eq!(absolute(&root.join("repo/./sub/..")), root.join("repo"));
+        // the parent of a link is its target's parent, as the system has it
+        assert_eq!(absolute(&root.join("repo/link/../x")), root.join("far/x"));
+        // a link that is not followed by `..` is kept as written
+        assert_eq!(
+            absolute(&root.join("repo/link/y")),
+            root.join("repo/link/y")
+        );
+        // a directory that is not there is taken off too
+        assert_eq!(absolute(&root.join("repo/none/../x")), root.join("repo/x"));
+        assert_eq!(absolute(Path::new("/..")), Path::new("/"));
     }
 }

@@ -236,7 +236,7 @@ fn refusal(
     let mut by_file: HashMap<PathBuf, Vec<&Edit>> = HashMap::new();
     for e in fix.edits.iter() {
         if let Some(f) = &e.file {
-            let real = f.path.canonicalize().unwrap_or_else(|_| f.path.clone());
+            let real = crate::dirs::real_path(&f.path).unwrap_or_else(|_| f.path.clone());
             by_file.entry(real).or_default().push(e);
         }
     }

@@ -84,6 +84,40 @@ fn config_is_found_above_the_file() {
 }
 
 #[test]
+fn a_path_through_dot_dot_leaves_the_working_directorys_repository() {
+    // the working directory is a repository with a configuration; the file
+    // named through `..` is in another tree, which has none
+    let top = tempfile::tempdir().unwrap();
+    let r = top.path().join("repo");
+    std::fs::create_dir_all(r.join(".git")).unwrap();
+    std::fs::create_dir_all(r.join("sub")).unwrap();
+    std::fs::write(r.join(".dsig.yaml"), "ignore: [DSIG005]\n").unwrap();
+    std::fs::create_dir_all(top.path().join("other")).unwrap();
+    std::fs::write(
+        top.path().join("other/Dockerfile"),
+        "FROM node:22\nCMD [\"node\", \"server.js\"]\n",
+    )
+    .unwrap();
+    for target in ["../other/Dockerfile", "../other", "sub/../../other"] {
+        let o = run(&r, &["lint", "--format", "json", target], &[]);
+        assert_eq!(codes(&o), ["DSIG005:warning"], "{target}: {}", stderr(&o));
+    }
+    // a file of the repository named the same way still gets it
+    std::fs::create_dir_all(r.join("app")).unwrap();
+    std::fs::copy(
+        top.path().join("other/Dockerfile"),
+        r.join("app/Dockerfile"),
+    )
+    .unwrap();
+    let o = run(
+        &r.join("app"),
+        &["lint", "--format", "json", "../app/Dockerfile"],
+        &[],
+    );
+    assert!(codes(&o).is_empty(), "{}", stdout(&o));
+}
+
+#[test]
 fn init_true_silences_missing_init() {
     let r = repo(Some("init: true\n"));
     let o = run(

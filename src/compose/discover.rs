@@ -48,9 +48,8 @@ pub fn services_for(
             (path, text)
         }
     };
-    let target = dockerfile
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", dockerfile.display()))?;
+    let target =
+        crate::dirs::real_path(dockerfile).map_err(|e| format!("{}: {e}", dockerfile.display()))?;
     let all = parse_services(&path, &text)?;
     let project_dir = crate::dirs::parent_dir(&path);
     let services = all
@@ -114,7 +113,7 @@ fn same_dir(a: &Path, b: &Path) -> bool {
     if a == b {
         return true;
     }
-    match (a.canonicalize(), b.canonicalize()) {
+    match (crate::dirs::real_path(a), crate::dirs::real_path(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }

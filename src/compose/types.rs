@@ -144,7 +144,7 @@ impl Build {
             return false;
         }
         let path = project_dir.join(context).join(dockerfile);
-        path.canonicalize().is_ok_and(|p| p == target)
+        crate::dirs::real_path(&path).is_ok_and(|p| p == target)
     }
 }
 
