@@ -1,6 +1,12 @@
 //! The `dsig` command line: parse the arguments, run the command, and
 //! print its error in one place.
 
+// One allocator, mimalloc (its version 2), for Rust and for tree-sitter's
+// C code (see `main`): the corpus lints in 157 ms instead of 194 ms with the
+// system's, whose threads' heaps grow a page at a time (hyperfine medians).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A line on standard error, control characters escaped (paths and
 /// messages may come from the files read).
 macro_rules! say {
@@ -19,6 +25,17 @@ use dsig::error::Error;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    #[allow(unsafe_code)]
+    // SAFETY: called first, before any tree-sitter object exists and while
+    // the program has one thread; the four functions are one allocator's.
+    unsafe {
+        tree_sitter::set_allocator(Some(tree_sitter::Allocator {
+            malloc: libmimalloc_sys::mi_malloc,
+            calloc: libmimalloc_sys::mi_calloc,
+            realloc: libmimalloc_sys::mi_realloc,
+            free: libmimalloc_sys::mi_free,
+        }));
+    }
     commands::guard::install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
