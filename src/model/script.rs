@@ -95,10 +95,12 @@ pub fn analyze_script_with(text: &str, arg1: Option<&str>) -> ScriptInfo {
 }
 
 fn analyze_uncached(text: &str, arg1: Option<&str>) -> ScriptInfo {
-    let a = shell::analyze(text);
+    // the result is kept below, by text and argument: the analysis, with
+    // its syntax tree (about 16 bytes per byte of text), is not
+    let a = shell::analyze_uncached(text);
     let mut funcs: HashMap<String, Vec<Span>> = HashMap::new();
-    for (name, body) in a.function_bodies(text) {
-        funcs.entry(name).or_default().push(body);
+    for (name, body) in a.function_bodies() {
+        funcs.entry(name.clone()).or_default().push(*body);
     }
     let mut walk = Walk {
         text,

@@ -93,6 +93,9 @@ pub struct Analysis {
     pub has_trap: bool,
     /// Names of the functions defined anywhere in the text, in source order.
     pub functions: Vec<String>,
+    /// Every function definition (command substitutions included) with the
+    /// span of the statements inside its braces, in source order.
+    bodies: Vec<(String, Span)>,
     /// The syntax tree, kept so blocks and function bodies can be found
     /// without parsing the text again.
     pub tree: Parsed,
@@ -336,7 +339,10 @@ const CACHED_ONE: usize = 64 * 1024;
 /// a 10 MiB one would need gigabytes). Longer text is not parsed and counts as a syntax error.
 pub const MAX_SHELL_TEXT: usize = 1024 * 1024;
 
-fn analyze_uncached(text: &str) -> Analysis {
+/// [`analyze`] without keeping the result: for a text whose own result is
+/// kept by its caller (an entrypoint script's), so its syntax tree is freed
+/// as soon as the caller is done with it.
+pub fn analyze_uncached(text: &str) -> Analysis {
     let parsed = if text.len() > MAX_SHELL_TEXT {
         None
     } else {
@@ -348,19 +354,21 @@ fn analyze_uncached(text: &str) -> Analysis {
             has_errors: true,
             has_trap: false,
             functions: Vec::new(),
+            bodies: Vec::new(),
             tree: Parsed(None),
         };
     };
     let root = tree.root_node();
     let cx = Cx { text };
     let commands = cx.top_level(root);
-    let (has_trap, functions) = cx.scan(root);
+    let scan = cx.scan(root);
     let has_errors = root.has_error() || cx.skipped_text(root, &commands);
     Analysis {
         commands,
         has_errors,
-        has_trap,
-        functions,
+        has_trap: scan.has_trap,
+        functions: scan.functions,
+        bodies: scan.bodies,
         tree: Parsed(Some(tree)),
     }
 }
@@ -981,36 +989,39 @@ impl<'a> Cx<'a> {
         cmd
     }
 
-    /// Whether any `trap` sets a handler, and the names of all function definitions; command
-    /// substitutions are not searched.
-    fn scan(&self, root: Node) -> (bool, Vec<String>) {
-        let mut has_trap = false;
-        let mut functions = Vec::new();
+    /// One walk over the whole tree for what the analysis says of all of
+    /// it. A command's words are not entered unless they may hold a command
+    /// substitution (the only place a statement can sit inside a command).
+    fn scan(&self, root: Node) -> Scan {
+        let mut out = Scan::default();
         let mut cursor = root.walk();
+        // for the node and each one above it: whether it is inside a
+        // command or process substitution
+        let mut inside = vec![false];
         loop {
             let node = cursor.node();
             let kind = node.kind();
+            let in_sub = inside.last().copied().unwrap_or(false);
             match kind {
-                "function_definition" => {
-                    if let Some(name) = node.child_by_field_name("name")
-                        && Self::usable(name)
-                    {
-                        let s = self.span(name);
-                        functions.push(self.text[s.start..s.end].to_string());
-                    }
-                }
-                "command" if !has_trap => {
+                "function_definition" => self.function(node, in_sub, &mut out),
+                "command" if !out.has_trap && !in_sub => {
                     let is_trap = node
                         .child_by_field_name("name")
                         .is_some_and(|n| self.word(n).value.as_deref() == Some("trap"));
                     if is_trap && sets_trap(&self.command(node, Connector::End).words) {
-                        has_trap = true;
+                        out.has_trap = true;
                     }
                 }
                 _ => {}
             }
-            let descend = !matches!(kind, "command_substitution" | "process_substitution");
+            let descend = kind != "command" || node.has_error() || {
+                let s = self.span(node);
+                memchr::memchr2(b'(', b'`', &self.text.as_bytes()[s.start..s.end]).is_some()
+            };
             if descend && cursor.goto_first_child() {
+                inside.push(
+                    in_sub || matches!(kind, "command_substitution" | "process_substitution"),
+                );
                 continue;
             }
             loop {
@@ -1018,11 +1029,39 @@ impl<'a> Cx<'a> {
                     break;
                 }
                 if !cursor.goto_parent() {
-                    return (has_trap, functions);
+                    return out;
                 }
+                inside.pop();
             }
         }
     }
+
+    /// A function definition: its name (outside substitutions) and its body.
+    fn function(&self, node: Node, in_sub: bool, out: &mut Scan) {
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        if !in_sub && Self::usable(name) {
+            let s = self.span(name);
+            out.functions.push(self.text[s.start..s.end].to_string());
+        }
+        if let Some(body) = node.child_by_field_name("body") {
+            let s = self.span(name);
+            let mut blocks = Vec::new();
+            self.collect_blocks(body, &mut blocks);
+            if let Some(b) = blocks.into_iter().next() {
+                out.bodies.push((self.text[s.start..s.end].to_string(), b));
+            }
+        }
+    }
+}
+
+/// What one walk over a whole tree finds (see [`Analysis`]).
+#[derive(Default)]
+struct Scan {
+    has_trap: bool,
+    functions: Vec<String>,
+    bodies: Vec<(String, Span)>,
 }
 
 fn is_exec(words: &[Word]) -> bool {
@@ -1067,11 +1106,8 @@ impl Analysis {
     }
 
     /// [`function_bodies`] without parsing again.
-    pub fn function_bodies(&self, text: &str) -> Vec<(String, Span)> {
-        match &self.tree.0 {
-            Some(t) => function_bodies_in(t, text),
-            None => Vec::new(),
-        }
+    pub fn function_bodies(&self) -> &[(String, Span)] {
+        &self.bodies
     }
 }
 
@@ -1105,41 +1141,7 @@ fn blocks_in(tree: &Tree, text: &str, span: Span) -> Vec<Span> {
 /// Every function `text` defines, with the span of the statements inside its
 /// braces (a later definition of the same name comes later in the list).
 pub fn function_bodies(text: &str) -> Vec<(String, Span)> {
-    match parse(text) {
-        Some(tree) => function_bodies_in(&tree, text),
-        None => Vec::new(),
-    }
-}
-
-fn function_bodies_in(tree: &Tree, text: &str) -> Vec<(String, Span)> {
-    let cx = Cx { text };
-    let mut out = Vec::new();
-    let mut cursor = tree.root_node().walk();
-    loop {
-        let node = cursor.node();
-        if node.kind() == "function_definition"
-            && let Some(n) = node.child_by_field_name("name")
-            && let Some(body) = node.child_by_field_name("body")
-        {
-            let s = cx.span(n);
-            let mut blocks = Vec::new();
-            cx.collect_blocks(body, &mut blocks);
-            if let Some(b) = blocks.into_iter().next() {
-                out.push((text[s.start..s.end].to_string(), b));
-            }
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                break;
-            }
-            if !cursor.goto_parent() {
-                return out;
-            }
-        }
-    }
+    analyze_uncached(text).bodies
 }
 
 impl Cx<'_> {
