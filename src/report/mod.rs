@@ -130,7 +130,8 @@ pub struct FileResult {
     /// The path as the user gave it or as it was discovered
     /// (e.g. `testdata/x/Dockerfile`), or `-` for standard input.
     pub path: String,
-    /// The file's text.
+    /// The file's text; empty when it has no findings (renderers read the
+    /// text only around a finding).
     pub source: Arc<str>,
     /// Line index of `source`, computed once.
     pub lines: Arc<LineIndex>,
@@ -142,13 +143,18 @@ pub struct FileResult {
 }
 
 impl FileResult {
-    /// Builds a result, computing the line index of `source`.
+    /// Builds a result, computing the line index of `source`; a result
+    /// without findings keeps no text.
     pub fn new(
         path: impl Into<String>,
         source: impl Into<Arc<str>>,
         diagnostics: Vec<Diagnostic>,
     ) -> Self {
-        let source: Arc<str> = source.into();
+        let source: Arc<str> = if diagnostics.is_empty() {
+            Arc::from("")
+        } else {
+            source.into()
+        };
         let lines = Arc::new(LineIndex::new(&source));
         FileResult {
             path: path.into(),
