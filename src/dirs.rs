@@ -24,13 +24,18 @@ pub enum Kind {
     Other,
 }
 
-type Listing = Option<Arc<HashMap<OsString, Kind>>>;
+/// Maps keyed by names and paths hash with foldhash: paths are long and
+/// looked up many times per file, and nothing here faces an adversary that
+/// would need SipHash's protection.
+type Fast = foldhash::fast::RandomState;
+
+type Listing = Option<Arc<HashMap<OsString, Kind, Fast>>>;
 
 /// Listings by directory, with the modification time they were read at
 /// (`None` when the run trusts its listings and did not ask).
 /// Keyed by the absolute path's bytes (hashing bytes is cheaper than
 /// hashing a path's components).
-type Listings = HashMap<OsString, (Option<std::time::SystemTime>, Listing)>;
+type Listings = HashMap<OsString, (Option<std::time::SystemTime>, Listing), Fast>;
 
 static LISTINGS: LazyLock<Mutex<Listings>> = LazyLock::new(Default::default);
 
@@ -56,18 +61,23 @@ static CWD: LazyLock<Option<PathBuf>> = LazyLock::new(|| std::env::current_dir()
 /// meant). Symbolic links elsewhere are kept, so paths compare as the user
 /// wrote them.
 pub fn absolute(dir: &Path) -> PathBuf {
-    // already absolute and in the form the components would give back
+    absolute_cow(dir).into_owned()
+}
+
+/// [`absolute`], borrowing a path that already has that form.
+fn absolute_cow(dir: &Path) -> std::borrow::Cow<'_, Path> {
+    // already absolute and in the form the components would give back: no
+    // empty, `.` or `..` segment, no trailing `/`
     let plain = |p: &Path| {
         let b = p.as_os_str().as_encoded_bytes();
         b == b"/"
-            || !(b.windows(2).any(|w| w == b"//")
-                || b.windows(3).any(|w| w == b"/./")
-                || b.ends_with(b"/")
-                || b.ends_with(b"/.")
-                || b.split(|&c| c == b'/').any(|s| s == b".."))
+            || (!b.ends_with(b"/")
+                && b.split(|&c| c == b'/')
+                    .skip(1)
+                    .all(|s| !s.is_empty() && s != b"." && s != b".."))
     };
     if cfg!(unix) && dir.is_absolute() && plain(dir) {
-        return dir.to_path_buf();
+        return std::borrow::Cow::Borrowed(dir);
     }
     let abs = if dir.is_absolute() {
         dir.to_path_buf()
@@ -85,7 +95,7 @@ pub fn absolute(dir: &Path) -> PathBuf {
             other => out.push(other),
         }
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// `out` followed by `..`: its parent when its last component is a
@@ -121,23 +131,24 @@ pub fn trust_listings() {
 /// The entries of `dir`, with their kinds; `None` when it cannot be listed
 /// (or is too large).
 fn listing(dir: &Path) -> Listing {
-    let key = absolute(dir).into_os_string();
+    let abs = absolute_cow(dir);
+    let key = abs.as_os_str();
     let trusted = TRUST.load(std::sync::atomic::Ordering::Relaxed);
-    if trusted && let Some((_, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+    if trusted && let Some((_, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
         return l.clone();
     }
     // a run that trusts its listings never asks for the time
     let mtime = if trusted {
         None
     } else {
-        Some(std::fs::metadata(&key).and_then(|m| m.modified()).ok()?)
+        Some(std::fs::metadata(key).and_then(|m| m.modified()).ok()?)
     };
-    if let Some((at, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(&key)
+    if let Some((at, l)) = LISTINGS.lock().unwrap_or_else(|e| e.into_inner()).get(key)
         && *at == mtime
     {
         return l.clone();
     }
-    let names: Listing = match read_entries(Path::new(&key), MAX_ENTRIES) {
+    let names: Listing = match read_entries(&abs, MAX_ENTRIES) {
         Ok(v) => Some(Arc::new(v.into_iter().collect())),
         // a directory that is not there holds nothing
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Some(Default::default()),
@@ -146,7 +157,7 @@ fn listing(dir: &Path) -> Listing {
     LISTINGS
         .lock()
         .unwrap_or_else(|e| e.into_inner())
-        .insert(key, (mtime, names.clone()));
+        .insert(abs.into_owned().into_os_string(), (mtime, names.clone()));
     names
 }
 
