@@ -435,24 +435,23 @@ impl Discovery {
         found
     }
 
+    /// The configuration in `dir`, or else its parent's (asked through
+    /// [`Discovery::for_dir`], so each directory above is searched once),
+    /// up to the repository root.
     fn search(&mut self, dir: &Path) -> Option<Arc<Loaded>> {
-        let root = repo_root(dir);
-        for d in dir.ancestors() {
-            for name in FILE_NAMES {
-                let candidate = d.join(name);
-                // any entry, even a dangling link: a broken file is reported
-                if crate::dirs::has(d, name) {
-                    // inside the repository; outside any repository, inside
-                    // the directory where it was found
-                    let confine = root.clone().unwrap_or_else(|| d.to_path_buf());
-                    return self.read(candidate, &confine);
-                }
-            }
-            if crate::dirs::exists(&d.join(".git")) {
-                return None;
+        for name in FILE_NAMES {
+            // any entry, even a dangling link: a broken file is reported
+            if crate::dirs::has(dir, name) {
+                // inside the repository; outside any repository, inside the
+                // directory where it was found
+                let confine = repo_root(dir).unwrap_or_else(|| dir.to_path_buf());
+                return self.read(dir.join(name), &confine);
             }
         }
-        None
+        if crate::dirs::exists(&dir.join(".git")) {
+            return None;
+        }
+        dir.parent().and_then(|p| self.for_dir(p))
     }
 
     fn read(&mut self, path: PathBuf, root: &Path) -> Option<Arc<Loaded>> {

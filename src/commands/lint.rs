@@ -195,12 +195,38 @@ fn injected_panic(input: &Input) {
     }
 }
 
-/// Read one input: its shown name, text, directory and path in its
-/// repository.
+/// Where an input's path in its repository comes from. It is worked out
+/// only for a file with findings: the formats that print it print it beside
+/// a finding.
+enum RepoOf {
+    Path(PathBuf),
+    Stdin,
+}
+
+/// A linted file's result, with its path in its repository when it has
+/// findings.
+fn file_result(
+    name: String,
+    text: String,
+    diagnostics: Vec<dsig::diagnostic::Diagnostic>,
+    repo: &RepoOf,
+) -> FileResult {
+    let r = FileResult::new(name, text, diagnostics);
+    if r.diagnostics.is_empty() {
+        return r;
+    }
+    r.with_repo_path(match repo {
+        RepoOf::Path(p) => repo_path(p),
+        RepoOf::Stdin => "-".to_string(),
+    })
+}
+
+/// Read one input: its shown name, text, directory and where its path in
+/// its repository comes from.
 fn read_input(
     input: &Input,
     req: &LintRequest,
-) -> Result<(String, String, Option<PathBuf>, String), FileError> {
+) -> Result<(String, String, Option<PathBuf>, RepoOf), FileError> {
     let (name, text, dir, repo) = match input {
         Input::Error { path, message } => {
             return Err(FileError {
@@ -213,20 +239,20 @@ fn read_input(
                 stdin_name(req),
                 files::read_stdin(),
                 Some(dsig::dirs::parent_dir(p)),
-                repo_path(p),
+                RepoOf::Path(p.clone()),
             ),
             None => (
                 "-".to_string(),
                 files::read_stdin(),
                 std::env::current_dir().ok(),
-                "-".to_string(),
+                RepoOf::Stdin,
             ),
         },
         Input::File(p) => (
             p.display().to_string(),
             files::read_dockerfile(p),
             Some(dsig::dirs::parent_dir(p)),
-            repo_path(p),
+            RepoOf::Path(p.clone()),
         ),
     };
     match text {
@@ -281,7 +307,7 @@ fn lint_input(job: &Job, req: &LintRequest) -> Result<Outcome, FileError> {
     let diagnostics = std::mem::take(&mut linted.diagnostics);
     drop(linted);
     Ok(Outcome {
-        result: FileResult::new(name, text, diagnostics).with_repo_path(repo),
+        result: file_result(name, text, diagnostics, &repo),
         fail_level,
         diff,
         fixed,
@@ -294,7 +320,7 @@ fn lint_manifest_input(
     req: &LintRequest,
     name: String,
     mut text: String,
-    repo: String,
+    repo: RepoOf,
     opts: &dsig::lint::LintOptions,
     fail_level: FailLevel,
 ) -> Result<Outcome, FileError> {
@@ -317,7 +343,7 @@ fn lint_manifest_input(
         }
     }
     Ok(Outcome {
-        result: FileResult::new(name, text, linted.diagnostics).with_repo_path(repo),
+        result: file_result(name, text, linted.diagnostics, &repo),
         fail_level,
         diff,
         fixed,
