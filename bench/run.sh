@@ -24,9 +24,14 @@ done
 [ -x /usr/bin/time ] || { echo "bench: GNU time (/usr/bin/time) not found" >&2; exit 2; }
 
 cargo build --release --locked --quiet
-DSIG=$PWD/target/release/dsig
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# dsig runs from a copy, as `cargo install` and the wheel install it (the
+# peers run installed too). The linker's own output, run in place, starts
+# about 0.25 ms slower on the development machine: 347 page faults against
+# 318 for the same bytes copied.
+cp target/release/dsig "$work/dsig"
+DSIG=$work/dsig
 
 have() { [ "$PEERS" = 1 ] && command -v "$1" >/dev/null; }
 
