@@ -75,21 +75,32 @@ pub fn analyze_script(text: &str) -> ScriptInfo {
 /// check of each fix, and by every Dockerfile that copies it): results are
 /// kept for the run, for scripts up to 64 KiB and 1 MiB of them in all.
 pub fn analyze_script_with(text: &str, arg1: Option<&str>) -> ScriptInfo {
-    type Cache = (usize, HashMap<(String, Option<String>), ScriptInfo>);
+    // by text (looked up without a copy), then by argument
+    type ByArg = Vec<(Option<String>, ScriptInfo)>;
+    type Cache = (usize, HashMap<String, ByArg, foldhash::fast::RandomState>);
     static CACHE: std::sync::LazyLock<std::sync::Mutex<Cache>> =
         std::sync::LazyLock::new(Default::default);
     const CACHED_ONE: usize = 64 * 1024;
     const CACHED_TEXT: usize = 1024 * 1024;
     let lock = || CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    let key = (text.to_string(), arg1.map(str::to_string));
-    if let Some(info) = lock().1.get(&key) {
+    let same = |a: &Option<String>| a.as_deref() == arg1;
+    if let Some(by_arg) = lock().1.get(text)
+        && let Some((_, info)) = by_arg.iter().find(|(a, _)| same(a))
+    {
         return info.clone();
     }
     let info = analyze_uncached(text, arg1);
     let mut cache = lock();
-    if text.len() <= CACHED_ONE && cache.0 + text.len() <= CACHED_TEXT {
-        cache.0 += text.len();
-        cache.1.insert(key, info.clone());
+    let (used, map) = &mut *cache;
+    let entry = (arg1.map(str::to_string), info.clone());
+    match map.get_mut(text) {
+        Some(by_arg) if !by_arg.iter().any(|(a, _)| same(a)) => by_arg.push(entry),
+        Some(_) => {}
+        None if text.len() <= CACHED_ONE && *used + text.len() <= CACHED_TEXT => {
+            *used += text.len();
+            map.insert(text.to_string(), vec![entry]);
+        }
+        None => {}
     }
     info
 }

@@ -312,9 +312,12 @@ pub fn analyze(text: &str) -> Analysis {
         // not parsed: nothing worth keeping a copy of the text for
         return analyze_uncached(text);
     }
-    static CACHE: std::sync::LazyLock<
-        std::sync::Mutex<(usize, std::collections::HashMap<String, Analysis>)>,
-    > = std::sync::LazyLock::new(Default::default);
+    type Cache = (
+        usize,
+        std::collections::HashMap<String, Analysis, foldhash::fast::RandomState>,
+    );
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<Cache>> =
+        std::sync::LazyLock::new(Default::default);
     let lock = || CACHE.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(a) = lock().1.get(text) {
         return a.clone();
