@@ -10,10 +10,6 @@ pub(super) enum Resolved {
 }
 
 pub(super) fn resolve(image_ref: &str) -> Resolved {
-    let table = match table() {
-        Ok(rows) => rows.as_slice(),
-        Err(_) => return Resolved::Unknown(REASON_TABLE_BROKEN),
-    };
     let Some(r) = parse_ref(image_ref) else {
         return Resolved::Unknown(REASON_UNPARSABLE);
     };
@@ -32,7 +28,9 @@ pub(super) fn resolve(image_ref: &str) -> Resolved {
 
     // 1. The image itself is in the table.
     if let Some(name) = r.full_name() {
-        let rows = rows_named(table, &name);
+        let Ok(rows) = image_rows(&name) else {
+            return Resolved::Unknown(REASON_TABLE_BROKEN);
+        };
         if !rows.is_empty() {
             return resolve_variant(&rows, &r.tag);
         }
@@ -63,7 +61,10 @@ pub(super) fn resolve(image_ref: &str) -> Resolved {
                 }
             }
             let suffix = segments[segments.len() - take..].join("/");
-            let rows: Vec<&'static Row> = rows_named(table, &suffix)
+            let Ok(rows) = image_rows(&suffix) else {
+                return Resolved::Unknown(REASON_TABLE_BROKEN);
+            };
+            let rows: Vec<&'static Row> = rows
                 .into_iter()
                 .filter(|row| !row.info.image.starts_with("gcr.io/"))
                 .collect();
@@ -103,26 +104,6 @@ pub(super) fn resolve(image_ref: &str) -> Resolved {
         return Resolved::Unknown(REASON_UNPARSABLE);
     }
     Resolved::Unknown(REASON_NOT_IN_TABLE)
-}
-
-/// The rows of the table that carry `name`, in table order. An index built
-/// on first use replaces a scan of the whole table per lookup.
-pub(super) fn rows_named(table: &'static [Row], name: &str) -> Vec<&'static Row> {
-    type Index = std::collections::HashMap<&'static str, Vec<&'static Row>>;
-    static INDEX: OnceLock<Index> = OnceLock::new();
-    let index = INDEX.get_or_init(|| {
-        let mut m = Index::new();
-        for row in table {
-            for &n in &row.names {
-                let rows = m.entry(n).or_default();
-                if !rows.iter().any(|r| std::ptr::eq(*r, row)) {
-                    rows.push(row);
-                }
-            }
-        }
-        m
-    });
-    index.get(name).cloned().unwrap_or_default()
 }
 
 /// Pick the variant row of one image (its rows in table order) for a tag.

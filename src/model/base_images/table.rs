@@ -4,6 +4,9 @@ use super::*;
 
 pub(super) struct Row {
     pub(super) info: BaseImage,
+    /// The image's names (a run finds a row by its group's first column;
+    /// the tests check the names across the whole table).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub(super) names: Vec<&'static str>,
     pub(super) matcher: Matcher,
     pub(super) entrypoint_unknown: bool,
@@ -27,12 +30,77 @@ impl Row {
     }
 }
 
-pub(super) static TABLE: OnceLock<Result<Vec<Row>, String>> = OnceLock::new();
-
+/// The whole table, read and checked: the tests read it all, so that a run
+/// can read only the rows it needs ([`image_rows`]).
+#[cfg(test)]
 pub(super) fn table() -> &'static Result<Vec<Row>, String> {
+    static TABLE: OnceLock<Result<Vec<Row>, String>> = OnceLock::new();
     TABLE.get_or_init(|| parse_table(DATA))
 }
 
+/// The table's rows grouped by image (the lines that list the same names),
+/// each group read when first asked for: linting one Dockerfile reads the
+/// rows of its base image only.
+#[derive(Default)]
+struct Groups {
+    /// The group of each image name.
+    by_name: std::collections::HashMap<&'static str, usize>,
+    /// Each group's lines.
+    lines: Vec<Vec<&'static str>>,
+    rows: Vec<OnceLock<Result<Vec<Row>, String>>>,
+}
+
+fn groups() -> &'static Groups {
+    static GROUPS: OnceLock<Groups> = OnceLock::new();
+    GROUPS.get_or_init(|| {
+        let mut g = Groups::default();
+        let mut header_seen = false;
+        let mut last = None;
+        for line in DATA.lines() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if !header_seen {
+                header_seen = true;
+                continue;
+            }
+            let names = line.split('\t').next().unwrap_or("");
+            if last != Some(names) {
+                last = Some(names);
+                g.lines.push(Vec::new());
+                for n in names.split(',') {
+                    g.by_name.entry(n).or_insert(g.lines.len() - 1);
+                }
+            }
+            if let Some(group) = g.lines.last_mut() {
+                group.push(line);
+            }
+        }
+        g.rows = g.lines.iter().map(|_| OnceLock::new()).collect();
+        g
+    })
+}
+
+/// The rows of the image named `name`, in table order (none for a name the
+/// table does not have); `Err` when they cannot be read.
+pub(super) fn image_rows(name: &str) -> Result<Vec<&'static Row>, String> {
+    let g = groups();
+    let Some(&i) = g.by_name.get(name) else {
+        return Ok(Vec::new());
+    };
+    let rows = g.rows[i].get_or_init(|| {
+        g.lines[i]
+            .iter()
+            .map(|line| parse_row(&line.split('\t').collect::<Vec<_>>()))
+            .collect()
+    });
+    match rows {
+        Ok(rows) => Ok(rows.iter().collect()),
+        Err(e) => Err(e.clone()),
+    }
+}
+
+#[cfg(test)]
 pub(super) fn parse_table(text: &'static str) -> Result<Vec<Row>, String> {
     let mut header_seen = false;
     let mut rows = Vec::new();
@@ -166,6 +234,7 @@ pub(super) fn valid_source(s: &str) -> bool {
 
 /// Rows of one image must be contiguous, list the same names, have distinct
 /// variants, and end with the only row that has the `*` fallback.
+#[cfg(test)]
 pub(super) fn check_groups(rows: &[Row]) -> Result<(), String> {
     let mut start = 0;
     while start < rows.len() {

@@ -193,6 +193,33 @@ fn data_file_parses() {
 }
 
 #[test]
+fn rows_read_by_image_are_the_tables_rows() {
+    // a run reads only the rows of the images it meets: for every name,
+    // they are the whole table's rows of that name, in the same order
+    let rows = table().as_ref().unwrap();
+    let mut names: Vec<&str> = rows.iter().flat_map(|r| r.names.iter().copied()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut seen = 0;
+    for name in names {
+        let want: Vec<String> = rows
+            .iter()
+            .filter(|r| r.names.contains(&name))
+            .map(|r| format!("{:?} {:?}", r.info, r.matcher))
+            .collect();
+        let got: Vec<String> = image_rows(name)
+            .unwrap()
+            .iter()
+            .map(|r| format!("{:?} {:?}", r.info, r.matcher))
+            .collect();
+        assert_eq!(got, want, "{name}");
+        seen += got.len();
+    }
+    assert!(seen >= rows.len());
+    assert!(image_rows("no-such-image").unwrap().is_empty());
+}
+
+#[test]
 fn every_row_has_a_test() {
     let rows = table().as_ref().unwrap();
     let in_table: HashSet<(&str, &str)> = rows
