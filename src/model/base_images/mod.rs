@@ -7,7 +7,7 @@
 //! whether an init is built in.
 //!
 //! The facts live in `base_images.tsv` next to this file, embedded at build
-//! time and parsed once on first use. Each row cites the upstream file and
+//! time and parsed one image at a time, on first use. Each row cites the upstream file and
 //! commit it was read from; the `note` column keeps caveats visible
 //! (unverified conventions, values that vary, inherited settings).
 //!

@@ -1,4 +1,5 @@
-//! The table: its rows, read once from `base_images.tsv` and checked.
+//! The table: its rows, read from `base_images.tsv` one image at a time
+//! when first looked up; the tests read and check the whole table.
 
 use super::*;
 
