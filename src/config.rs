@@ -126,6 +126,22 @@ impl<'de> Deserialize<'de> for Pattern {
     }
 }
 
+/// The globs of one key compiled into one matcher; `Err` says which key's
+/// patterns are too large together, then `advice`.
+fn glob_set(patterns: &[Pattern], key: &str, advice: &str) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(glob(&p.0)?);
+    }
+    b.build().map_err(|e| {
+        format!(
+            "the {} {key} patterns are too large together for the matcher ({}){advice}",
+            patterns.len(),
+            read::message(&e.to_string())
+        )
+    })
+}
+
 fn glob(pattern: &str) -> Result<globset::Glob, String> {
     let p = pattern.trim_start_matches("./");
     let p = p.strip_suffix('/').unwrap_or(p);
@@ -276,36 +292,16 @@ pub struct Loaded {
 }
 
 impl Loaded {
-    /// `Err` when the `exclude` globs cannot be compiled together (each
-    /// one is checked as it is read; together they may exceed the matcher's
-    /// size limit).
+    /// `Err` when the `exclude` or the `manifests` globs cannot be compiled
+    /// together (each one is checked as it is read; together they may
+    /// exceed the matcher's size limit).
     pub fn new(path: PathBuf, config: Config) -> Result<Loaded, String> {
         let dir = path
             .parent()
             .map(absolute)
             .unwrap_or_else(|| absolute(Path::new(".")));
-        let mut b = GlobSetBuilder::new();
-        for p in &config.exclude {
-            b.add(glob(&p.0)?);
-        }
-        let exclude = b.build().map_err(|e| {
-            format!(
-                "the {} exclude patterns are too large together for the matcher ({}): use fewer or simpler ones",
-                config.exclude.len(),
-                read::message(&e.to_string())
-            )
-        })?;
-        let mut m = GlobSetBuilder::new();
-        for p in &config.manifests {
-            m.add(glob(&p.0)?);
-        }
-        let manifests = m.build().map_err(|e| {
-            format!(
-                "the {} manifests patterns are too large together for the matcher ({})",
-                config.manifests.len(),
-                read::message(&e.to_string())
-            )
-        })?;
+        let exclude = glob_set(&config.exclude, "exclude", ": use fewer or simpler ones")?;
+        let manifests = glob_set(&config.manifests, "manifests", "")?;
         Ok(Loaded {
             path,
             dir,
