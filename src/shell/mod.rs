@@ -96,8 +96,8 @@ pub struct Analysis {
     /// Every function definition (command substitutions included) with the
     /// span of the statements inside its braces, in source order.
     bodies: Vec<(String, Span)>,
-    /// The syntax tree, kept so blocks and function bodies can be found
-    /// without parsing the text again.
+    /// The syntax tree, kept so blocks can be found without parsing the
+    /// text again.
     pub tree: Parsed,
 }
 
@@ -303,9 +303,9 @@ pub fn plain_argv(text: &str) -> Option<Vec<String>> {
 /// Parse `text` and describe its top-level structure (text over [`MAX_SHELL_TEXT`] bytes is
 /// not parsed: no commands, `has_errors` set).
 ///
-/// The same text is asked about again and again: by the model and the fix
-/// check of each file, and in a tree of many Dockerfiles that copy the same
-/// entrypoint script. Analyses are kept for the run, by text, up to
+/// The same text (a `-c` string, a shell-form command) is asked about again
+/// and again: by the model and the fix check of each file, and by every
+/// Dockerfile that writes it. Analyses are kept for the run, by text, up to
 /// [`CACHED_TEXT`] bytes of text in all, of texts up to [`CACHED_ONE`].
 pub fn analyze(text: &str) -> Analysis {
     if text.len() > MAX_SHELL_TEXT {
@@ -1044,16 +1044,16 @@ impl<'a> Cx<'a> {
         let Some(name) = node.child_by_field_name("name") else {
             return;
         };
+        let s = self.span(name);
+        let text = &self.text[s.start..s.end];
         if !in_sub && Self::usable(name) {
-            let s = self.span(name);
-            out.functions.push(self.text[s.start..s.end].to_string());
+            out.functions.push(text.to_string());
         }
         if let Some(body) = node.child_by_field_name("body") {
-            let s = self.span(name);
             let mut blocks = Vec::new();
             self.collect_blocks(body, &mut blocks);
             if let Some(b) = blocks.into_iter().next() {
-                out.bodies.push((self.text[s.start..s.end].to_string(), b));
+                out.bodies.push((text.to_string(), b));
             }
         }
     }
