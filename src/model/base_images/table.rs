@@ -39,6 +39,15 @@ pub(super) fn table() -> &'static Result<Vec<Row>, String> {
     TABLE.get_or_init(|| parse_table(DATA))
 }
 
+/// The table's lines that are neither blank nor comments, with their line
+/// numbers (from 1); the first is the header.
+fn content_lines(text: &'static str) -> impl Iterator<Item = (usize, &'static str)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !(line.trim().is_empty() || line.starts_with('#')))
+        .map(|(i, line)| (i + 1, line))
+}
+
 /// The table's rows grouped by image (the lines that list the same names),
 /// each group read when first asked for: linting one Dockerfile reads the
 /// rows of its base image only.
@@ -55,16 +64,9 @@ fn groups() -> &'static Groups {
     static GROUPS: OnceLock<Groups> = OnceLock::new();
     GROUPS.get_or_init(|| {
         let mut g = Groups::default();
-        let mut header_seen = false;
         let mut last = None;
-        for line in DATA.lines() {
-            if line.trim().is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if !header_seen {
-                header_seen = true;
-                continue;
-            }
+        // the first line is the header (checked by the tests)
+        for (_, line) in content_lines(DATA).skip(1) {
             let names = line.split('\t').next().unwrap_or("");
             if last != Some(names) {
                 last = Some(names);
@@ -105,19 +107,16 @@ pub(super) fn image_rows(name: &str) -> Result<Vec<&'static Row>, String> {
 pub(super) fn parse_table(text: &'static str) -> Result<Vec<Row>, String> {
     let mut header_seen = false;
     let mut rows = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for (n, line) in content_lines(text) {
         let fields: Vec<&'static str> = line.split('\t').collect();
         if !header_seen {
             if fields != HEADER {
-                return Err(format!("line {}: expected the header row", i + 1));
+                return Err(format!("line {n}: expected the header row"));
             }
             header_seen = true;
             continue;
         }
-        rows.push(parse_row(&fields).map_err(|e| format!("line {}: {e}", i + 1))?);
+        rows.push(parse_row(&fields).map_err(|e| format!("line {n}: {e}"))?);
     }
     if !header_seen {
         return Err("no header row".to_string());
