@@ -242,11 +242,7 @@ fn unterminated_json_is_a_malformed_exec_form_finding() {
     );
     let r = c.lint("json.Dockerfile", &[]);
     assert_eq!(r.code(), Some(1));
-    let codes: Vec<String> = r
-        .findings("json.Dockerfile")
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect();
+    let codes: Vec<String> = r.codes("json.Dockerfile");
     assert!(codes.contains(&"DSIG003".to_string()), "{codes:?}");
     c.lint_with_good("json.Dockerfile", &[]);
     // A JSON array left open for 20,000 elements.
@@ -440,11 +436,7 @@ fn package_json_that_is_not_json() {
     let r = c.lint_with_good("app/Dockerfile", &[]);
     assert!(r.stderr().is_empty(), "{}", r.stderr());
     assert!(r.json()["errors"].as_array().unwrap().is_empty());
-    let codes: Vec<String> = r
-        .findings("app/Dockerfile")
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect();
+    let codes: Vec<String> = r.codes("app/Dockerfile");
     assert_eq!(codes, ["DSIG004"]);
     let tree = ps(c.dir.path(), "app/Dockerfile");
     assert_eq!(tree.code(), Some(0), "{}", tree.stderr());

@@ -297,11 +297,7 @@ fn fix_puts_exec_in_the_string_once_and_never_on_standard_input() {
         std::fs::read_to_string(tmp.path().join("d.yaml")).unwrap(),
         fixed
     );
-    let codes: Vec<String> = again
-        .findings("d.yaml")
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect();
+    let codes: Vec<String> = again.codes("d.yaml");
     assert_eq!(codes, ["DSIG005"]);
     // standard input (helm template | dsig lint --fix -) is never rewritten
     let r = dsig_stdin(

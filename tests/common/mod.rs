@@ -41,6 +41,10 @@ impl Run {
             })
             .collect()
     }
+    /// The codes of one file's findings, in report order.
+    pub fn codes(&self, file: &str) -> Vec<String> {
+        self.findings(file).into_iter().map(|(c, _)| c).collect()
+    }
     pub fn no_panic(&self) {
         let err = self.stderr();
         assert!(!err.contains("panicked"), "panic: {err}");
