@@ -105,15 +105,6 @@ fn apps(containers: &[Launched]) -> Vec<(String, Vec<String>, Vec<String>)> {
         .collect()
 }
 
-/// How many findings of each code.
-fn tally(d: &[Diagnostic]) -> std::collections::BTreeMap<crate::code::RuleCode, usize> {
-    let mut t = std::collections::BTreeMap::new();
-    for x in d {
-        *t.entry(x.code).or_insert(0) += 1;
-    }
-    t
-}
-
 /// Keep a fix only if the manifest, read again with it applied, still
 /// holds the same containers running the same apps with the same
 /// arguments and environment, has a finding of the fix's code fewer and no
@@ -122,8 +113,7 @@ fn tally(d: &[Diagnostic]) -> std::collections::BTreeMap<crate::code::RuleCode, 
 /// undo it).
 fn prove(src: &str, shown: &str, opts: &LintOptions, l: &mut LintedManifest) {
     let before = apps(&l.containers);
-    let counts = tally(&l.diagnostics);
-    let l_diags = l.diagnostics.clone();
+    let (counts, errors_before) = crate::prove::tally(&l.diagnostics);
     let mut again_opts = opts.clone();
     again_opts.unchecked_fixes = true;
     for d in &mut l.diagnostics {
@@ -136,14 +126,16 @@ fn prove(src: &str, shown: &str, opts: &LintOptions, l: &mut LintedManifest) {
             let edits: Vec<&crate::diagnostic::Edit> = fix.edits.iter().collect();
             let fixed = crate::edit::apply_edits(src, &edits, crate::edit::uses_crlf(src))?;
             let again = lint_manifest(&fixed, shown, &again_opts).ok()?;
-            let now = tally(&again.diagnostics);
+            let (now, errors_now) = crate::prove::tally(&again.diagnostics);
             let fewer = now.get(&code).copied().unwrap_or(0) < counts[&code];
-            let errors = |d: &[Diagnostic]| {
-                d.iter()
-                    .filter(|x| x.code != code && x.severity == crate::diagnostic::Severity::Error)
-                    .count()
+            // errors of the other codes, all together
+            let others = |e: &std::collections::HashMap<crate::code::RuleCode, usize>| {
+                e.iter()
+                    .filter(|(c, _)| **c != code)
+                    .map(|(_, n)| n)
+                    .sum::<usize>()
             };
-            let no_new = errors(&again.diagnostics) <= errors(&l_diags);
+            let no_new = others(&errors_now) <= others(&errors_before);
             (apps(&again.containers) == before && fewer && no_new).then_some(())
         })();
         if kept.is_none() {

@@ -109,7 +109,7 @@ fn shown_env(env: &[String]) -> String {
 }
 
 /// Counts of findings by code, and of errors by code.
-fn tally(d: &[Diagnostic]) -> (HashMap<RuleCode, usize>, HashMap<RuleCode, usize>) {
+pub(crate) fn tally(d: &[Diagnostic]) -> (HashMap<RuleCode, usize>, HashMap<RuleCode, usize>) {
     let mut all = HashMap::new();
     let mut errors = HashMap::new();
     for x in d {
