@@ -41,7 +41,6 @@ pub struct ScriptInfo {
     /// the one using `"$@"` if any, else the last.
     pub main: Option<usize>,
     pub has_trap: bool,
-    pub has_errors: bool,
 }
 
 /// Shebang interpreter of a script, e.g. `sh`, `bash`, `node`.
@@ -108,14 +107,28 @@ pub fn analyze_script_with(text: &str, arg1: Option<&str>) -> ScriptInfo {
 fn analyze_uncached(text: &str, arg1: Option<&str>) -> ScriptInfo {
     // the result is kept below, by text and argument: the analysis, with
     // its syntax tree (about 16 bytes per byte of text), is not
-    let a = shell::analyze_uncached(text);
+    let a = shell::analyze_script(text);
+    let info = info_of(text, &a, arg1);
+    // the strict parser must find what tree-sitter finds
+    #[cfg(debug_assertions)]
+    if a.tree.is_strict() {
+        let reference = info_of(text, &shell::analyze_uncached(text), arg1);
+        assert_eq!(
+            info, reference,
+            "the strict parser and tree-sitter disagree on {text:?}"
+        );
+    }
+    info
+}
+
+fn info_of(text: &str, a: &shell::Analysis, arg1: Option<&str>) -> ScriptInfo {
     let mut funcs: HashMap<String, Vec<Span>> = HashMap::new();
     for (name, body) in a.function_bodies() {
         funcs.entry(name.clone()).or_default().push(*body);
     }
     let mut walk = Walk {
         text,
-        a: &a,
+        a,
         funcs,
         lines: LineIndex::new(text),
         visited: HashSet::new(),
@@ -136,7 +149,6 @@ fn analyze_uncached(text: &str, arg1: Option<&str>) -> ScriptInfo {
         sites,
         main,
         has_trap: a.has_trap,
-        has_errors: a.has_errors,
     }
 }
 

@@ -11,6 +11,7 @@
 pub use crate::diagnostic::Span;
 
 mod kind;
+mod strict;
 mod words;
 
 pub use kind::{ShellFlavor, ShellKind};
@@ -101,9 +102,25 @@ pub struct Analysis {
     pub tree: Parsed,
 }
 
-/// A syntax tree; equal to any other (it is a cache, not a value).
+/// A syntax tree, or the strict parser's blocks; equal to any other (it is
+/// a cache, not a value).
 #[derive(Clone, Default)]
-pub struct Parsed(Option<Tree>);
+pub struct Parsed(Source);
+
+#[derive(Clone, Default)]
+enum Source {
+    #[default]
+    None,
+    Tree(Tree),
+    Strict(std::sync::Arc<strict::Blocks>),
+}
+
+impl Parsed {
+    /// The text was read by the strict parser, not by tree-sitter.
+    pub fn is_strict(&self) -> bool {
+        matches!(self.0, Source::Strict(_))
+    }
+}
 
 impl std::fmt::Debug for Parsed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -174,8 +191,10 @@ impl Analysis {
     /// flattens a whole text. The tree already built is used: nothing is parsed again, so a
     /// script's blocks cost no more than the script.
     pub fn block_commands(&self, text: &str, span: Span) -> Vec<Command> {
-        let Some(tree) = &self.tree.0 else {
-            return Vec::new();
+        let tree = match &self.tree.0 {
+            Source::Tree(tree) => tree,
+            Source::Strict(blocks) => return blocks.commands(span),
+            Source::None => return Vec::new(),
         };
         let cx = Cx { text };
         let Some(mut node) = tree
@@ -358,7 +377,7 @@ pub fn analyze_uncached(text: &str) -> Analysis {
             has_trap: false,
             functions: Vec::new(),
             bodies: Vec::new(),
-            tree: Parsed(None),
+            tree: Parsed(Source::None),
         };
     };
     let root = tree.root_node();
@@ -372,7 +391,28 @@ pub fn analyze_uncached(text: &str) -> Analysis {
         has_trap: scan.has_trap,
         functions: scan.functions,
         bodies: scan.bodies,
-        tree: Parsed(Some(tree)),
+        tree: Parsed(Source::Tree(tree)),
+    }
+}
+
+/// [`analyze_uncached`] for a whole entrypoint script: read by the strict
+/// parser when it can (the same result, about five times faster), else by
+/// tree-sitter. The strict parser reports no syntax errors: a text it reads
+/// has none it knows of (it declines the others).
+pub fn analyze_script(text: &str) -> Analysis {
+    if text.len() > MAX_SHELL_TEXT {
+        return analyze_uncached(text);
+    }
+    match strict::parse(text) {
+        Some(s) => Analysis {
+            commands: s.commands,
+            has_errors: false,
+            has_trap: s.has_trap,
+            functions: s.functions,
+            bodies: s.bodies,
+            tree: Parsed(Source::Strict(std::sync::Arc::new(s.blocks))),
+        },
+        None => analyze_uncached(text),
     }
 }
 
@@ -1103,8 +1143,9 @@ impl Analysis {
     /// [`blocks`] without parsing again (`text` must be the analysed text).
     pub fn blocks(&self, text: &str, span: Span) -> Vec<Span> {
         match &self.tree.0 {
-            Some(t) => blocks_in(t, text, span),
-            None => Vec::new(),
+            Source::Tree(t) => blocks_in(t, text, span),
+            Source::Strict(blocks) => blocks.blocks(span),
+            Source::None => Vec::new(),
         }
     }
 
