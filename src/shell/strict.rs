@@ -60,6 +60,9 @@ pub(super) fn parse(text: &str) -> Option<Strict> {
         i: 0,
         heredocs: Vec::new(),
         heredoc_line: false,
+        heredoc_end: None,
+        long_pipeline: false,
+        after_long_pipeline: None,
         sub: 0,
         depth: 0,
         open: Vec::new(),
@@ -180,6 +183,14 @@ struct P<'a> {
     heredocs: Vec<Heredoc>,
     /// A here-document was opened on the current command's line.
     heredoc_line: bool,
+    /// Where the last here-document body read ends (its delimiter).
+    heredoc_end: Option<usize>,
+    /// The last pipeline read outside substitutions had three commands or
+    /// more.
+    long_pipeline: bool,
+    /// Such a pipeline ended a statement on its line, and no compound
+    /// command has started since.
+    after_long_pipeline: Option<usize>,
     /// Depth inside command and process substitutions.
     sub: usize,
     depth: usize,
@@ -209,6 +220,11 @@ impl<'a> P<'a> {
 
     fn at(&self, s: &str) -> bool {
         self.b[self.i..].starts_with(s.as_bytes())
+    }
+
+    /// After a long pipeline's line, outside substitutions (see [`P::list`]).
+    fn after_long(&self) -> bool {
+        self.after_long_pipeline.is_some() && self.sub == 0
     }
 
     /// Blanks and line continuations.
@@ -257,7 +273,12 @@ impl<'a> P<'a> {
                 }
                 self.i = (end + 1).min(self.b.len());
                 if line == h.delimiter {
+                    self.heredoc_end = Some(end);
                     break;
+                }
+                if line.starts_with(&h.delimiter) {
+                    // `EOF && x`: the shell reads on, the grammar may not
+                    return None;
                 }
             }
         }
@@ -288,9 +309,14 @@ impl<'a> P<'a> {
         if self.depth > MAX_DEPTH {
             return None;
         }
-        let mut items = Vec::new();
+        let mut items: Vec<Item> = Vec::new();
         loop {
+            self.heredoc_end = None;
             self.space()?;
+            // a statement with here-documents ends with the last of them
+            if let (Some(end), Some(last)) = (self.heredoc_end, items.last_mut()) {
+                last.span.end = last.span.end.max(end);
+            }
             let Some(c) = self.peek(0) else {
                 if stop != Stop::Eof {
                     return None;
@@ -329,6 +355,29 @@ impl<'a> P<'a> {
                 (Some(b')'), _) if stop == Stop::Paren => None,
                 _ => return None,
             };
+            // `A=1 B=2` and a newline: the grammar may read the next line's
+            // command as theirs
+            if term.is_none()
+                && let [c] = &item.commands[..]
+                && c.kind == CommandKind::Simple
+                && c.words.is_empty()
+                && c.assignments.len() > 1
+            {
+                return None;
+            }
+            if term.is_some() {
+                // only at the list's own level: not a `;` inside a group
+                if self.after_long_pipeline == Some(self.depth) {
+                    self.after_long_pipeline = None;
+                }
+            } else if self.long_pipeline && self.after_long_pipeline.is_none() {
+                // after `a | b | c` and a newline, the grammar may read the
+                // next lines' words (reserved words too) into `c`, up to a
+                // redirection, a pipe, `&&`, `||` or `(` (`a | b | c\nd\nelse
+                // > f`): those are declined until a `;` or `&` ends a
+                // statement of this list
+                self.after_long_pipeline = Some(self.depth);
+            }
             items.push(Item { term, ..item });
         }
         self.depth -= 1;
@@ -356,6 +405,14 @@ impl<'a> P<'a> {
             } else {
                 return Some(item);
             };
+            if self.long_pipeline {
+                // the grammar nests the list in the pipeline's last part
+                // (`a | b | c && d` as `a | (b | c && d)`)
+                return None;
+            }
+            if self.after_long() {
+                return None;
+            }
             self.i += 2;
             self.after_heredoc_line()?;
             self.space()?;
@@ -386,14 +443,19 @@ impl<'a> P<'a> {
                 break;
             }
             self.i += 1;
-            if self.peek(0) == Some(b'&') {
-                self.i += 1;
+            if self.peek(0) == Some(b'&') || self.after_long() {
+                // `|&`: the grammar reads the next line into its command
+                // (and after a long pipeline, see [`P::list`])
+                return None;
             }
             self.after_heredoc_line()?;
             self.space()?;
             let (next, _) = self.command()?;
             end = next.span.end;
             n += 1;
+        }
+        if self.sub == 0 {
+            self.long_pipeline = n > 2;
         }
         let span = Span::new(start, end);
         if n == 1 && !negated {
@@ -445,7 +507,8 @@ impl<'a> P<'a> {
             Some("[[") => return self.test().map(|c| (c, None)),
             Some(_) => return None,
             None if self.at("((") => self.arithmetic_command()?,
-            None if self.peek(0) == Some(b'(') => self.subshell()?,
+            None if self.peek(0) == Some(b'(') && !self.after_long() => self.subshell()?,
+            None if self.peek(0) == Some(b'(') => return None,
             None if self.is_function() => return self.function(start, false).map(|c| (c, None)),
             None => return self.simple().map(|c| (c, None)),
         };
@@ -735,7 +798,12 @@ impl<'a> P<'a> {
             }
             match c {
                 b'\n' => return None,
-                b'&' | b'|' if self.peek(1) == Some(c) => self.i += 2,
+                b'&' | b'|' if self.peek(1) == Some(c) => {
+                    if self.after_long() {
+                        return None;
+                    }
+                    self.i += 2;
+                }
                 b'(' | b')' | b'<' | b'>' => self.i += 1,
                 _ => {
                     let (s, e) = self.word()?;
@@ -816,22 +884,26 @@ impl<'a> P<'a> {
             return None;
         }
         self.space()?;
+        // in source order of the definitions, as the grammar's tree walk
+        // finds them: an outer function before the ones it defines
+        if self.sub == 0 {
+            self.functions.push(name.to_string());
+        }
+        let body_at = self.bodies.len();
         let (_, blocks) = match (self.keyword(), self.peek(0)) {
             (Some("{"), _) => self.group()?,
             (None, Some(b'(')) if !self.at("((") => self.subshell()?,
             _ => return None,
         };
+        let def = self.compound(CommandKind::FunctionDef, start);
         self.blanks();
         if self.at_redirect() {
             return None;
         }
-        if self.sub == 0 {
-            self.functions.push(name.to_string());
-        }
         if let Some(first) = blocks.first() {
-            self.bodies.push((name.to_string(), *first));
+            self.bodies.insert(body_at, (name.to_string(), *first));
         }
-        Some(self.compound(CommandKind::FunctionDef, start))
+        Some(def)
     }
 
     fn at_redirect(&self) -> bool {
@@ -850,6 +922,9 @@ impl<'a> P<'a> {
 
     /// A redirection (at [`P::at_redirect`]); returns where it ends.
     fn redirect(&mut self) -> Option<usize> {
+        if self.after_long() {
+            return None;
+        }
         while self.peek(0).is_some_and(|c| c.is_ascii_digit()) {
             self.i += 1;
         }
@@ -1210,4 +1285,226 @@ fn assignment(raw: &str) -> bool {
         name = &name[..open];
     }
     is_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Analysis, CommandKind, analyze_script, analyze_uncached};
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The differences between the strict parser's analysis of `text` and
+    /// tree-sitter's: the commands, traps, functions and bodies, then the
+    /// blocks of every compound command reached from them and the commands
+    /// of every block (what the script model reads).
+    fn differences(text: &str) -> Vec<String> {
+        let strict = analyze_script(text);
+        assert!(strict.tree.is_strict(), "declined: {text:?}");
+        let ts = analyze_uncached(text);
+        let mut out = Vec::new();
+        let mut check = |what: &str, same: bool| {
+            if !same {
+                out.push(what.to_string());
+            }
+        };
+        check("commands", same_commands(&strict.commands, &ts.commands));
+        check("has_trap", strict.has_trap == ts.has_trap);
+        check("functions", strict.functions == ts.functions);
+        check("bodies", strict.function_bodies() == ts.function_bodies());
+        let mut lists = vec![strict.commands.clone()];
+        lists.extend(
+            strict
+                .function_bodies()
+                .iter()
+                .map(|(_, b)| block(&strict, &ts, text, *b, &mut out)),
+        );
+        // a redirected compound's blocks are those of the one around it:
+        // each block once
+        let mut seen = std::collections::HashSet::new();
+        while let Some(list) = lists.pop() {
+            for c in list.iter().filter(|c| c.kind == CommandKind::Compound) {
+                let blocks = strict.blocks(text, c.span);
+                let c_text = &text[c.span.start..c.span.end];
+                // the grammar counts a `for ((` loop's first assignment as a
+                // block; the model never reads a loop's blocks
+                if blocks != ts.blocks(text, c.span) && !c_text.starts_with("for ((") {
+                    out.push(format!("blocks of {c_text:?}"));
+                }
+                for b in blocks {
+                    if seen.insert(b) {
+                        lists.push(block(&strict, &ts, text, b, &mut out));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn block(
+        strict: &Analysis,
+        ts: &Analysis,
+        text: &str,
+        b: Span,
+        out: &mut Vec<String>,
+    ) -> Vec<Command> {
+        let cmds = strict.block_commands(text, b);
+        if !same_commands(&cmds, &ts.block_commands(text, b)) {
+            out.push(format!("commands of block {:?}", &text[b.start..b.end]));
+        }
+        cmds
+    }
+
+    /// Equal commands; of a pipeline, the redirections are not compared (the
+    /// grammar reads `cat <<EOF | sh` as a here-document holding a pipeline).
+    fn same_commands(a: &[Command], b: &[Command]) -> bool {
+        a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| {
+                let redirects = x.redirects == y.redirects || x.kind == CommandKind::Pipeline;
+                Command {
+                    redirects: y.redirects,
+                    ..x.clone()
+                } == *y
+                    && redirects
+            })
+    }
+
+    fn assert_same(text: &str) {
+        let d = differences(text);
+        assert!(d.is_empty(), "{text:?}: {d:?}");
+    }
+
+    #[test]
+    fn reads_what_tree_sitter_reads() {
+        for text in [
+            "#!/bin/sh\nset -e\nexec \"$@\"\n",
+            "a && b || c; d & e\nf | g; ! i | j\nk | l | m\nn;\nif x; then y; fi > f\nz 2>&1\n",
+            "FOO=1 BAR=\"x y\" exec node server.js --port=$PORT\n",
+            "X=1\nY=2 Z=3;\nexport A=1 B\nlocal -r c=\"$(d)\"\ndeclare -A m=( [a]=1 [b]=2 )\narr=(1 \"2 3\" $(x))\nunset -f f\n",
+            "if [ \"$1\" = web ]; then\n  exec node a.js\nelif [ -n \"$X\" ]; then\n  b; c &\nelse\n  exec \"$@\"\nfi\n",
+            "case \"$1\" in\n  web|api) exec node s.js ;;\n  (worker) w & ;;&\n  -*) set -- x \"$@\" ;&\n  *) ;;\nesac\nexec \"$@\"\n",
+            "for x in a \"b c\" $(ls); do\n  echo $x\ndone\nfor y; do :; done\nfor ((i=0; i<3; i++)); do\n  z\ndone\n",
+            "while read -r l; do echo \"$l\"; done < f\nuntil [ -f x ]; do sleep 1; done\n",
+            "main() {\n  setup\n  { a; b; }\n  exec \"$@\"\n}\nfunction other {\n  ( cd /x && run )\n}\nsub() ( exit 1 )\nmain \"$@\"\n",
+            "if { a; b; }; then c; fi\nwhile { x; }; do y; done\n",
+            "{ a; b; } > log 2>&1\nif x; then y; fi 2>/dev/null\nf() {\n  { g; } > out\n  h\n}\n",
+            "(( n++ ))\nif (( ${#a[@]} != 0 )); then\n  b\nfi\nx=$(( 1 + (2 * 3) ))\ny=$( (cd /; ls) )\n",
+            "[[ $x == y* && -n \"$z\" ]] && exec a\n[[ $v =~ ^([0-9]+)\\.(x|y)$ ]] || b\n",
+            "cat <<EOF > f\nbody $HOME\nEOF\ncat <<-'EOS' | sh -c x\n\tinner\n\tEOS\nread -r -d '' v <<-EOSQL || true\n\tq\n\tEOSQL\nexec a\n",
+            "x=`echo \\`date\\``\ny=\"${v#'\"'}\" z=${w:='T C'} q=$'a\\'b' r=$\"loc\" cmd\necho a\\ b \\\n  c\n",
+            "trap 'echo bye' TERM INT\nexec node s.js\n",
+            "trap - TERM\ntrap\nx=$(trap 'a' INT)\nexec b\n",
+            "diff <(a) >(b)\ncmd 2>&1 >/dev/null 3<>f &>>log <<<\"$s\" >&2\nexec 3>&-\n> empty\n",
+            "f() { g() { h; }; g; }\nf\n# comment\nexec x # trailing\n",
+        ] {
+            assert_same(text);
+        }
+    }
+
+    #[test]
+    fn declines_what_it_does_not_read() {
+        for text in [
+            "select x in a b; do :; done\n",
+            "coproc a\n",
+            "time a\n",
+            "a |& b\n",
+            "a | b | c && d\n",
+            "a | b | c\nd\ne > f\n",
+            "A=1 B=2\nnode x\n",
+            "echo @(a|b)\n",
+            "cat <<EOF; echo x\nbody\nEOF\n",
+            "cat <<EOF &&\nbody\nEOF\necho x\n",
+            "cat <<EOF\nno end\n",
+            "a\r\nb\r\n",
+            "if a; then fi\n",
+            "echo ${a{b}}\n",
+            "x=`f() { a; }`\n",
+            "a (b)\n",
+            "fi\n",
+            "echo \"unterminated\n",
+            "f() x\n",
+            "for ((i=0; i<\"3\"; i++)); do a; done\n",
+        ] {
+            assert!(parse(text).is_none(), "{text:?} should be declined");
+        }
+    }
+
+    /// Scripts made of the constructs entrypoint scripts use, nested.
+    fn script() -> impl Strategy<Value = String> {
+        let leaf = prop::sample::select(vec![
+            "exec \"$@\"",
+            "exec gosu app node server.js",
+            "node server.js &",
+            "wait",
+            "set -e",
+            "X=1",
+            "FOO=\"a b\" run --x=$Y",
+            "trap 'kill $pid' TERM",
+            "trap - INT",
+            "echo \"$(date)\" > /tmp/log 2>&1",
+            "cat <<EOF\nbody $X\nEOF",
+            "cat <<-'E' | sh\n\tx\n\tE",
+            "read -r v <<EOF || true\nq\nEOF",
+            "[[ -n $A && $B =~ ^x(y|z)$ ]]",
+            "(( i++ ))",
+            "local v=$(f)",
+            "arr=(a 'b c')",
+            "a | b",
+            "a | b | c",
+            "p | q | r > log",
+            "v=$(a | b | c)",
+            "[[ -f x || -d y ]] && z",
+            "d 2>/dev/null",
+            "! a",
+            "cd /app && run || fail",
+            "x=`date`",
+            "main \"$@\"",
+            "# note",
+            "eval exec \"$@\"",
+            ": ${V:='d'}",
+        ])
+        .prop_map(str::to_string);
+        leaf.prop_recursive(4, 48, 4, |inner| {
+            let sep = prop::sample::select(vec!["\n", "; ", "\n\n", " # c\n", " &\n"]);
+            let body = prop::collection::vec((inner, sep), 1..4).prop_map(|v| {
+                let mut b = String::new();
+                for (k, (part, sep)) in v.iter().enumerate() {
+                    b.push_str(part);
+                    if k + 1 < v.len() {
+                        b.push_str(sep);
+                    }
+                }
+                b
+            });
+            prop_oneof![
+                body.clone()
+                    .prop_map(|b| format!("if [ \"$1\" = web ]; then\n{b}\nelse\n{b}\nfi")),
+                (body.clone(), body.clone()).prop_map(|(a, b)| format!(
+                    "case \"$1\" in\n  web) {a} ;;\n  *)\n{b}\n  ;;\nesac"
+                )),
+                body.clone().prop_map(|b| format!("main() {{\n{b}\n}}")),
+                body.clone().prop_map(|b| format!("{{ {b}\n}}")),
+                body.clone().prop_map(|b| format!("( {b} )")),
+                body.clone()
+                    .prop_map(|b| format!("for x in a b; do\n{b}\ndone")),
+                body.clone()
+                    .prop_map(|b| format!("while true; do\n{b}\ndone")),
+                body.clone().prop_map(|b| format!("{{ {b}\n}} > out")),
+                (body.clone(), body).prop_map(|(a, b)| format!("{a} && {b}")),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn generated_scripts_read_as_tree_sitter_reads_them(
+            parts in prop::collection::vec(script(), 1..5),
+        ) {
+            let text = format!("#!/bin/sh\n{}\n", parts.join("\n"));
+            if parse(&text).is_some() {
+                let d = differences(&text);
+                prop_assert!(d.is_empty(), "{:?}: {:?}", text, d);
+            }
+        }
+    }
 }
