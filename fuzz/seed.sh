@@ -28,4 +28,8 @@ grep -hoE '^(CMD|ENTRYPOINT|RUN) .*' "$root"/testdata/rules/*/*/Dockerfile "$roo
     while IFS= read -r line; do
         printf '%s' "$line" > "corpus/shell/$(printf '%s' "$line" | sha1sum | cut -c1-16)"
     done
-echo "seeded $n Dockerfiles; shell: $(ls corpus/shell | wc -l) command texts"
+# and the entrypoint scripts, for the strict script parser
+while IFS= read -r -d '' f; do
+    cp "$f" "corpus/shell/$(sha1sum "$f" | cut -c1-16)"
+done < <(find "$root/testdata" "$root/../shared/corpus/files" -type f -name '*.sh' -print0 2>/dev/null)
+echo "seeded $n Dockerfiles; shell: $(ls corpus/shell | wc -l) command texts and scripts"

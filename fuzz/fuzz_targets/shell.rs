@@ -1,7 +1,10 @@
-//! The shell analysis (tree-sitter-bash) and the plain argv splitter on
-//! arbitrary UTF-8: never panic, spans inside the text.
+//! The shell analysis (tree-sitter-bash), the strict parser of entrypoint
+//! scripts and the plain argv splitter on arbitrary UTF-8: never panic,
+//! spans inside the text. Built with debug assertions, the script model
+//! from the strict parser is checked against tree-sitter's.
 #![no_main]
 
+use dsig::model::script::analyze_script_with;
 use dsig::shell::{ShellFlavor, analyze, c_string_execs_last, plain_argv};
 use libfuzzer_sys::fuzz_target;
 
@@ -18,6 +21,10 @@ fuzz_target!(|text: &str| {
     let _ = a.main_command();
     for f in [ShellFlavor::Dash, ShellFlavor::Busybox, ShellFlavor::Bash] {
         let _ = c_string_execs_last(f, &a);
+    }
+    let script = analyze_script_with(text, Some("x"));
+    if let Some(m) = script.main {
+        assert!(m < script.sites.len());
     }
     if let Some(argv) = plain_argv(text) {
         // A text that needs no shell has no syntax error for the parser either.

@@ -109,13 +109,14 @@ fn analyze_uncached(text: &str, arg1: Option<&str>) -> ScriptInfo {
     // its syntax tree (about 16 bytes per byte of text), is not
     let a = shell::analyze_script(text);
     let info = info_of(text, &a, arg1);
-    // the strict parser must find what tree-sitter finds
+    // the strict parser must find what tree-sitter finds, except where
+    // tree-sitter reads the text as no shell does
     #[cfg(debug_assertions)]
     if a.tree.is_strict() {
         let reference = info_of(text, &shell::analyze_uncached(text), arg1);
-        assert_eq!(
-            info, reference,
-            "the strict parser and tree-sitter disagree on {text:?}"
+        assert!(
+            info == reference || shell::tree_sitter_misreads(text),
+            "the strict parser and tree-sitter disagree on {text:?}:\n{info:?}\n{reference:?}"
         );
     }
     info

@@ -416,6 +416,49 @@ pub fn analyze_script(text: &str) -> Analysis {
     }
 }
 
+/// Whether tree-sitter-bash reads `text` as no shell does: it joins two
+/// lines into one simple command (an unescaped newline between a command's
+/// words: after `A=1 B=2`, after a pipeline of three commands or `|&`), or
+/// nests a list inside a pipeline (`a | b | c && d` as `a | (b | c && d)`).
+/// The strict parser reads such a text as the shell does, so the two may
+/// disagree on it; the checks that compare them allow that here only.
+#[cfg(any(test, debug_assertions))]
+pub fn tree_sitter_misreads(text: &str) -> bool {
+    let Some(tree) = parse(text) else {
+        return false;
+    };
+    let bytes = text.as_bytes();
+    let mut cursor = tree.walk();
+    loop {
+        let node = cursor.node();
+        let kids = children(node);
+        let misread = match node.kind() {
+            "command" => kids.windows(2).any(|w| {
+                let gap = &bytes[w[0].1.end_byte()..w[1].1.start_byte()];
+                gap.iter()
+                    .enumerate()
+                    .any(|(k, c)| *c == b'\n' && (k == 0 || gap[k - 1] != b'\\'))
+            }),
+            "pipeline" => kids.iter().any(|(_, n)| n.kind() == "list"),
+            _ => false,
+        };
+        if misread {
+            return true;
+        }
+        if cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return false;
+            }
+        }
+    }
+}
+
 fn parse(text: &str) -> Option<Tree> {
     // One parser per thread, made once (its language tables are set up once).
     thread_local! {
