@@ -111,3 +111,32 @@ fn the_branch_the_command_selects_is_followed() {
     let out = ps("[\"node\", \"x.js\"]", "i.sh");
     assert!(out.contains("exec→ node x.js"), "{out}");
 }
+
+/// tree-sitter-bash reads `a | b | c && exec "$@"` as one pipeline; the
+/// shell runs the pipeline, then execs the command.
+#[test]
+fn exec_after_a_three_command_pipeline_is_the_main_command() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r = dsig(root, &["ps", "testdata/ps-long-pipeline/Dockerfile"]);
+    assert_eq!(r.code(), Some(0), "{}", r.stderr());
+    let out = r.stdout();
+    assert!(out.contains("entrypoint.sh:3 execs the command"), "{out}");
+    let pid1 = out.lines().find(|l| l.contains("(now PID 1)")).unwrap();
+    assert!(pid1.contains("node server.js"), "{out}");
+    let r = dsig(
+        root,
+        &[
+            "lint",
+            "--format",
+            "json",
+            "testdata/ps-long-pipeline/Dockerfile",
+        ],
+    );
+    let codes: Vec<String> = r.json()["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes, ["DSIG005"]);
+}

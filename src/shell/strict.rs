@@ -490,16 +490,37 @@ impl<'a> P<'a> {
         Some((cmd, group.then_some(blocks)))
     }
 
-    fn open(&mut self) -> usize {
+    /// A compound command starts here, with a keyword of `len` bytes:
+    /// where, and its id.
+    fn open(&mut self, len: usize) -> (usize, usize) {
+        let start = self.i;
+        self.i += len;
         let id = self.by_id.len();
         self.by_id.push(None);
         self.open.push(id);
-        id
+        (start, id)
     }
 
-    fn close(&mut self, id: usize, blocks: &[Span]) {
+    /// The compound command `id`, begun at `start`, is read up to here.
+    fn close(
+        &mut self,
+        id: usize,
+        start: usize,
+        kind: CommandKind,
+        blocks: Vec<Span>,
+    ) -> Option<(Command, Vec<Span>)> {
         self.open.pop();
-        self.by_id[id] = Some(blocks.to_vec());
+        self.by_id[id] = Some(blocks.clone());
+        Some((self.compound(kind, start), blocks))
+    }
+
+    /// A list that may not be empty, up to `stop`: its blocks.
+    fn body(&mut self, stop: Stop) -> Option<Vec<Span>> {
+        let items = self.list(stop)?;
+        if items.is_empty() {
+            return None;
+        }
+        Some(self.blocks_of(&items))
     }
 
     /// The blocks of a list, as tree-sitter's lookup gives them: runs of
@@ -536,31 +557,20 @@ impl<'a> P<'a> {
     }
 
     fn group(&mut self) -> Option<(Command, Vec<Span>)> {
-        let start = self.i;
-        self.i += 1;
-        let id = self.open();
-        let items = self.list(Stop::Brace)?;
+        let (start, id) = self.open(1);
+        let blocks = self.body(Stop::Brace)?;
         self.expect("}")?;
-        if items.is_empty() {
-            return None;
-        }
-        let blocks = self.blocks_of(&items);
-        self.close(id, &blocks);
-        Some((self.compound(CommandKind::Compound, start), blocks))
+        self.close(id, start, CommandKind::Compound, blocks)
     }
 
     fn subshell(&mut self) -> Option<(Command, Vec<Span>)> {
-        let start = self.i;
-        self.i += 1;
-        let id = self.open();
-        let items = self.list(Stop::Paren)?;
-        if self.peek(0) != Some(b')') || items.is_empty() {
+        let (start, id) = self.open(1);
+        let blocks = self.body(Stop::Paren)?;
+        if self.peek(0) != Some(b')') {
             return None;
         }
         self.i += 1;
-        let blocks = self.blocks_of(&items);
-        self.close(id, &blocks);
-        Some((self.compound(CommandKind::Subshell, start), blocks))
+        self.close(id, start, CommandKind::Subshell, blocks)
     }
 
     /// A condition: a list before `then` or `do`. Tree-sitter's lookup
@@ -581,16 +591,10 @@ impl<'a> P<'a> {
     }
 
     fn if_(&mut self) -> Option<(Command, Vec<Span>)> {
-        let start = self.i;
-        self.i += 2;
-        let id = self.open();
+        let (start, id) = self.open(2);
         let mut blocks = self.condition(Stop::Then)?;
         self.expect("then")?;
-        let body = self.list(Stop::Fi)?;
-        if body.is_empty() {
-            return None;
-        }
-        blocks.extend(self.blocks_of(&body));
+        blocks.extend(self.body(Stop::Fi)?);
         loop {
             match self.keyword() {
                 Some("elif") => {
@@ -598,19 +602,11 @@ impl<'a> P<'a> {
                     let c = self.condition(Stop::Then)?;
                     blocks.extend(c);
                     self.expect("then")?;
-                    let body = self.list(Stop::Fi)?;
-                    if body.is_empty() {
-                        return None;
-                    }
-                    blocks.extend(self.blocks_of(&body));
+                    blocks.extend(self.body(Stop::Fi)?);
                 }
                 Some("else") => {
                     self.i += 4;
-                    let body = self.list(Stop::Fi)?;
-                    if body.is_empty() {
-                        return None;
-                    }
-                    blocks.extend(self.blocks_of(&body));
+                    blocks.extend(self.body(Stop::Fi)?);
                     self.expect("fi")?;
                     break;
                 }
@@ -621,14 +617,11 @@ impl<'a> P<'a> {
                 _ => return None,
             }
         }
-        self.close(id, &blocks);
-        Some((self.compound(CommandKind::Compound, start), blocks))
+        self.close(id, start, CommandKind::Compound, blocks)
     }
 
     fn case_(&mut self) -> Option<(Command, Vec<Span>)> {
-        let start = self.i;
-        self.i += 4;
-        let id = self.open();
+        let (start, id) = self.open(4);
         self.blanks();
         self.word()?;
         self.space()?;
@@ -664,14 +657,11 @@ impl<'a> P<'a> {
                 self.i += 2;
             }
         }
-        self.close(id, &blocks);
-        Some((self.compound(CommandKind::Compound, start), blocks))
+        self.close(id, start, CommandKind::Compound, blocks)
     }
 
     fn for_(&mut self) -> Option<(Command, Vec<Span>)> {
-        let start = self.i;
-        self.i += 3;
-        let id = self.open();
+        let (start, id) = self.open(3);
         self.blanks();
         if self.at("((") {
             // `for (( ...; ...; ... ))`
@@ -683,8 +673,7 @@ impl<'a> P<'a> {
             self.space()?;
             self.expect("do")?;
             let blocks = self.do_done()?;
-            self.close(id, &blocks);
-            return Some((self.compound(CommandKind::Compound, start), blocks));
+            return self.close(id, start, CommandKind::Compound, blocks);
         }
         let (s, e) = self.word()?;
         if !is_name(&self.t[s..e]) {
@@ -712,28 +701,21 @@ impl<'a> P<'a> {
         self.space()?;
         self.expect("do")?;
         let blocks = self.do_done()?;
-        self.close(id, &blocks);
-        Some((self.compound(CommandKind::Compound, start), blocks))
+        self.close(id, start, CommandKind::Compound, blocks)
     }
 
     fn while_(&mut self) -> Option<(Command, Vec<Span>)> {
-        let start = self.i;
-        self.i += 5;
-        let id = self.open();
+        let (start, id) = self.open(5);
         let mut blocks = self.condition(Stop::Do)?;
         self.expect("do")?;
         blocks.extend(self.do_done()?);
-        self.close(id, &blocks);
-        Some((self.compound(CommandKind::Compound, start), blocks))
+        self.close(id, start, CommandKind::Compound, blocks)
     }
 
     fn do_done(&mut self) -> Option<Vec<Span>> {
-        let body = self.list(Stop::Done)?;
+        let blocks = self.body(Stop::Done)?;
         self.expect("done")?;
-        if body.is_empty() {
-            return None;
-        }
-        Some(self.blocks_of(&body))
+        Some(blocks)
     }
 
     /// `[[ ... ]]`: words and operators up to the closing `]]`.
