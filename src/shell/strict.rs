@@ -962,6 +962,16 @@ impl<'a> P<'a> {
         if cmd.words.is_empty() && cmd.redirects && !cmd.assignments.is_empty() {
             return None;
         }
+        if cmd.words.first().is_some_and(|w| w.raw.starts_with('[')) {
+            // the grammar reads `[ ... ]` as a test expression, not a
+            // command with words
+            let closed = cmd.words.len() > 1 && cmd.words.last().is_some_and(|w| w.raw == "]");
+            if cmd.words[0].raw != "[" || !closed || cmd.redirects || !cmd.assignments.is_empty() {
+                return None;
+            }
+            cmd.kind = CommandKind::Other;
+            cmd.words.clear();
+        }
         cmd.exec = is_exec(&cmd.words);
         if self.sub == 0
             && cmd.words.first().and_then(|w| w.value.as_deref()) == Some("trap")
@@ -1325,6 +1335,7 @@ mod tests {
             "cat <<EOF > f\nbody $HOME\nEOF\ncat <<-'EOS' | sh -c x\n\tinner\n\tEOS\nread -r -d '' v <<-EOSQL || true\n\tq\n\tEOSQL\nexec a\n",
             "x=`echo \\`date\\``\ny=\"${v#'\"'}\" z=${w:='T C'} q=$'a\\'b' r=$\"loc\" cmd\necho a\\ b \\\n  c\n",
             "trap 'echo bye' TERM INT\nexec node s.js\n",
+            "[ -f x ] && exec a\n[ \"$a\" = b -a -n \"$c\" ] || exit 1\n[ -z \"$(ls)\" ]\n",
             "trap - TERM\ntrap\nx=$(trap 'a' INT)\nexec b\n",
             "diff <(a) >(b)\ncmd 2>&1 >/dev/null 3<>f &>>log <<<\"$s\" >&2\nexec 3>&-\n> empty\n",
             "f() { g() { h; }; g; }\nf\n# comment\nexec x # trailing\n",
@@ -1378,6 +1389,9 @@ mod tests {
             "fi\n",
             "echo \"unterminated\n",
             "f() x\n",
+            "[x] y\n",
+            "[]\n",
+            "[ -f x > y ]\n",
             "for ((i=0; i<\"3\"; i++)); do a; done\n",
         ] {
             assert!(parse(text).is_none(), "{text:?} should be declined");
@@ -1409,6 +1423,9 @@ mod tests {
             "p | q | r > log",
             "v=$(a | b | c)",
             "[[ -f x || -d y ]] && z",
+            "[ -f x ] && exec a",
+            "[ \"$1\" = x ] || exit 1",
+            "[ \"${1#-}\" != \"$1\" ] && set -- node \"$@\"",
             "d 2>/dev/null",
             "! a",
             "cd /app && run || fail",
