@@ -57,8 +57,14 @@ impl Blocks {
 
 /// Parse `text`, or decline.
 pub(super) fn parse(text: &str) -> Option<Strict> {
-    // carriage returns: line ends the grammar reads its own way
-    if text.contains('\r') {
+    // control characters (carriage returns, form feeds, NUL, ...) and
+    // Unicode spaces: the grammar reads some as blanks, the shell as
+    // characters of a word
+    if text
+        .bytes()
+        .any(|b| (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7f)
+        || (!text.is_ascii() && text.chars().any(|c| !c.is_ascii() && c.is_whitespace()))
+    {
         return None;
     }
     let mut p = P {
@@ -865,6 +871,10 @@ impl<'a> P<'a> {
         let op = ops.iter().copied().find(|op| self.at(op))?;
         self.i += op.len();
         self.blanks();
+        if self.peek(0) == Some(b'\\') {
+            // `> \ x`: the grammar drops an escape starting a target
+            return None;
+        }
         let (s, e) = self.word()?;
         if matches!(op, "<<" | "<<-") {
             let raw = &self.t[s..e];
@@ -909,6 +919,10 @@ impl<'a> P<'a> {
             }
             let start = self.i;
             if is_redirect {
+                if first && c == b'0' {
+                    // `0<x cmd`: the grammar reads the 0 as the command
+                    return None;
+                }
                 let end = self.redirect()?;
                 cmd.redirects = true;
                 self.extend(&mut cmd, start, end, first);
@@ -967,6 +981,13 @@ impl<'a> P<'a> {
             // command with words
             let closed = cmd.words.len() > 1 && cmd.words.last().is_some_and(|w| w.raw == "]");
             if cmd.words[0].raw != "[" || !closed || cmd.redirects || !cmd.assignments.is_empty() {
+                return None;
+            }
+            let inner: Vec<&str> = cmd.words[1..cmd.words.len() - 1]
+                .iter()
+                .map(|w| w.raw.as_str())
+                .collect();
+            if !test_expression(&inner) {
                 return None;
             }
             cmd.kind = CommandKind::Other;
@@ -1205,6 +1226,44 @@ impl<'a> P<'a> {
     }
 }
 
+/// A `[ ... ]` expression of the forms the grammar reads as one (`-f x`,
+/// `a = b`, `! e`, `e -a e`, `e -o e`); others it may read as an error.
+fn test_expression(words: &[&str]) -> bool {
+    fn operand(w: &str) -> bool {
+        !w.is_empty() && !w.starts_with(['-', '!', '(', ')', '\\']) || w.starts_with("\"")
+    }
+    fn primary(w: &[&str]) -> bool {
+        match w {
+            ["!", rest @ ..] => primary(rest),
+            [x] => operand(x),
+            [op, x] => {
+                op.len() == 2
+                    && op.starts_with('-')
+                    && op.as_bytes()[1].is_ascii_alphabetic()
+                    && operand(x)
+            }
+            [x, op, y] => {
+                matches!(
+                    *op,
+                    "=" | "=="
+                        | "!="
+                        | "-eq"
+                        | "-ne"
+                        | "-lt"
+                        | "-le"
+                        | "-gt"
+                        | "-ge"
+                        | "-nt"
+                        | "-ot"
+                ) && operand(x)
+                    && operand(y)
+            }
+            _ => false,
+        }
+    }
+    words.split(|w| matches!(*w, "-a" | "-o")).all(primary)
+}
+
 fn is_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars
@@ -1335,7 +1394,7 @@ mod tests {
             "cat <<EOF > f\nbody $HOME\nEOF\ncat <<-'EOS' | sh -c x\n\tinner\n\tEOS\nread -r -d '' v <<-EOSQL || true\n\tq\n\tEOSQL\nexec a\n",
             "x=`echo \\`date\\``\ny=\"${v#'\"'}\" z=${w:='T C'} q=$'a\\'b' r=$\"loc\" cmd\necho a\\ b \\\n  c\n",
             "trap 'echo bye' TERM INT\nexec node s.js\n",
-            "[ -f x ] && exec a\n[ \"$a\" = b -a -n \"$c\" ] || exit 1\n[ -z \"$(ls)\" ]\n",
+            "[ -f x ] && exec a\n[ \"$a\" = b -a -n \"$c\" ] || exit 1\n[ -z \"$(ls)\" ]\n[ ! -x \"$f\" -o \"$#\" -ne 0 ]\n[ \"$v\" ]\n",
             "trap - TERM\ntrap\nx=$(trap 'a' INT)\nexec b\n",
             "diff <(a) >(b)\ncmd 2>&1 >/dev/null 3<>f &>>log <<<\"$s\" >&2\nexec 3>&-\n> empty\n",
             "f() { g() { h; }; g; }\nf\n# comment\nexec x # trailing\n",
@@ -1382,6 +1441,9 @@ mod tests {
             "cat <<EOF &&\nbody\nEOF\necho x\n",
             "cat <<EOF\nno end\n",
             "a\r\nb\r\n",
+            "a\u{c}b\n",
+            "a\u{a0}b\n",
+            "a\0b\n",
             "if a; then fi\n",
             "echo ${a{b}}\n",
             "x=`f() { a; }`\n",
@@ -1391,7 +1453,11 @@ mod tests {
             "f() x\n",
             "[x] y\n",
             "[]\n",
+            "0<x cmd\n",
+            "a 2> \\ \n",
             "[ -f x > y ]\n",
+            "[ \"sh\", \"-c\" ]\n",
+            "[ \\( a \\) ]\n",
             "for ((i=0; i<\"3\"; i++)); do a; done\n",
         ] {
             assert!(parse(text).is_none(), "{text:?} should be declined");
@@ -1427,6 +1493,7 @@ mod tests {
             "[ \"$1\" = x ] || exit 1",
             "[ \"${1#-}\" != \"$1\" ] && set -- node \"$@\"",
             "d 2>/dev/null",
+            "1>&2 echo \"$x\"",
             "! a",
             "cd /app && run || fail",
             "x=`date`",
