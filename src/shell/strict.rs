@@ -931,7 +931,22 @@ impl<'a> P<'a> {
             }
             let (s, mut e) = self.word()?;
             let raw = &self.t[s..e];
+            if raw.starts_with("\\ ") || raw.starts_with("\\\t") {
+                // a word starting with an escaped blank: the grammar may
+                // drop it
+                return None;
+            }
             let assign = assignment(raw);
+            if !assign && cmd.words.is_empty() && {
+                let plain = raw.split(['\'', '"', '$', '`']).next()?;
+                let name_end = plain.find(|c: char| c != '_' && !c.is_ascii_alphanumeric());
+                plain.contains('=')
+                    || name_end.is_some_and(|k| k > 0 && plain[k..].starts_with('['))
+            } {
+                // `--x=y` or `a[x` first: the grammar may read it as an
+                // assignment
+                return None;
+            }
             if assign && raw.ends_with('=') && self.peek(0) == Some(b'(') {
                 // an array value
                 if !(cmd.words.is_empty() || declaration) {
@@ -954,6 +969,16 @@ impl<'a> P<'a> {
                 cmd.assignments.push(word);
             } else {
                 if cmd.words.is_empty() {
+                    // `local}`: the grammar reads the keyword alone
+                    let keyword = ["declare", "typeset", "export", "readonly", "local", "unset"]
+                        .iter()
+                        .find(|k| word.raw.starts_with(**k));
+                    if let Some(k) = keyword
+                        && let Some(next) = word.raw[k.len()..].chars().next()
+                        && !(next == '_' || next == '-' || next.is_ascii_alphanumeric())
+                    {
+                        return None;
+                    }
                     let name = word.value.as_deref();
                     declaration = matches!(
                         name,
@@ -1107,8 +1132,13 @@ impl<'a> P<'a> {
             }
         }
         let inner = &self.t[start..self.i];
-        // functions and here-documents inside backquotes: not read here
-        if inner.contains("()") || inner.contains("function") || inner.contains("<<") {
+        // empty backquotes (an error for the grammar), functions and
+        // here-documents inside backquotes: not read here
+        if inner.trim().is_empty()
+            || inner.contains("()")
+            || inner.contains("function")
+            || inner.contains("<<")
+        {
             return None;
         }
         self.i += 1;
@@ -1116,6 +1146,17 @@ impl<'a> P<'a> {
     }
 
     fn dollar(&mut self, quoted: bool) -> Option<()> {
+        // `${` in `${` in ...: nesting is bounded as lists are
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return None;
+        }
+        self.expansion(quoted)?;
+        self.depth -= 1;
+        Some(())
+    }
+
+    fn expansion(&mut self, quoted: bool) -> Option<()> {
         match self.peek(1) {
             Some(b'(') if self.peek(2) == Some(b'(') => {
                 let at = self.i;
@@ -1131,6 +1172,7 @@ impl<'a> P<'a> {
             }
             Some(b'{') => {
                 self.i += 2;
+                self.parameter()?;
                 loop {
                     match self.peek(0)? {
                         b'}' => {
@@ -1178,6 +1220,43 @@ impl<'a> P<'a> {
         Some(())
     }
 
+    /// The parameter a `${` names (`#x`, `!x`, `x`, `1`, `@`), followed by
+    /// `}` or an operator: other text is an error for the grammar.
+    fn parameter(&mut self) -> Option<()> {
+        if matches!(self.peek(0), Some(b'#' | b'!')) && self.peek(1) != Some(b'}') {
+            self.i += 1;
+        }
+        let start = self.i;
+        while self
+            .peek(0)
+            .is_some_and(|c| c == b'_' || c.is_ascii_alphanumeric())
+        {
+            self.i += 1;
+        }
+        if self.i == start {
+            match self.peek(0)? {
+                b'@' | b'*' | b'#' | b'?' | b'$' | b'!' | b'-' => self.i += 1,
+                _ => return None,
+            }
+        }
+        matches!(
+            self.peek(0)?,
+            b'}' | b':'
+                | b'-'
+                | b'='
+                | b'?'
+                | b'+'
+                | b'#'
+                | b'%'
+                | b'/'
+                | b'^'
+                | b','
+                | b'['
+                | b'@'
+        )
+        .then_some(())
+    }
+
     /// `$(( ... ))`: balanced parentheses ending in `))`.
     fn arithmetic(&mut self) -> Option<()> {
         self.arithmetic_from(self.i + 1)
@@ -1215,7 +1294,10 @@ impl<'a> P<'a> {
         }
         let line = std::mem::replace(&mut self.heredoc_line, false);
         self.sub += 1;
-        self.list(Stop::Paren)?;
+        if self.list(Stop::Paren)?.is_empty() {
+            // `$()`, ``: empty substitutions the grammar reads as errors
+            return None;
+        }
         self.sub -= 1;
         if self.peek(0) != Some(b')') || !self.heredocs.is_empty() {
             return None;
@@ -1452,8 +1534,18 @@ mod tests {
             "echo \"unterminated\n",
             "f() x\n",
             "[x] y\n",
+            &"${x:-".repeat(10_000),
+            &"$(".repeat(10_000),
             "[]\n",
             "0<x cmd\n",
+            "--moun=ttun=tty\n",
+            "a``\n",
+            "a $( )\n",
+            "a && \\ \n",
+            "a 2>&1 \\ \n",
+            ": ${A B}\n",
+            "yu[\"x\" y]\n",
+            "local}}\n",
             "a 2> \\ \n",
             "[ -f x > y ]\n",
             "[ \"sh\", \"-c\" ]\n",
