@@ -871,8 +871,8 @@ impl<'a> P<'a> {
         let op = ops.iter().copied().find(|op| self.at(op))?;
         self.i += op.len();
         self.blanks();
-        if self.peek(0) == Some(b'\\') {
-            // `> \ x`: the grammar drops an escape starting a target
+        if self.peek(0) == Some(b'\\') && matches!(self.peek(1), Some(b' ' | b'\t')) {
+            // `> \ x`: the grammar drops an escaped blank starting a target
             return None;
         }
         let (s, e) = self.word()?;
@@ -1324,7 +1324,9 @@ fn test_expression(words: &[&str]) -> bool {
                     && op.as_bytes()[1].is_ascii_alphabetic()
                     && operand(x)
             }
+            // either side may look like an option (`"$x" = --help`)
             [x, op, y] => {
+                let side = |w: &str| !w.is_empty() && !w.starts_with(['(', ')', '\\']);
                 matches!(
                     *op,
                     "=" | "=="
@@ -1337,8 +1339,8 @@ fn test_expression(words: &[&str]) -> bool {
                         | "-ge"
                         | "-nt"
                         | "-ot"
-                ) && operand(x)
-                    && operand(y)
+                ) && side(x)
+                    && side(y)
             }
             _ => false,
         }
@@ -1476,7 +1478,7 @@ mod tests {
             "cat <<EOF > f\nbody $HOME\nEOF\ncat <<-'EOS' | sh -c x\n\tinner\n\tEOS\nread -r -d '' v <<-EOSQL || true\n\tq\n\tEOSQL\nexec a\n",
             "x=`echo \\`date\\``\ny=\"${v#'\"'}\" z=${w:='T C'} q=$'a\\'b' r=$\"loc\" cmd\necho a\\ b \\\n  c\n",
             "trap 'echo bye' TERM INT\nexec node s.js\n",
-            "[ -f x ] && exec a\n[ \"$a\" = b -a -n \"$c\" ] || exit 1\n[ -z \"$(ls)\" ]\n[ ! -x \"$f\" -o \"$#\" -ne 0 ]\n[ \"$v\" ]\n",
+            "[ -f x ] && exec a\n[ \"$a\" = b -a -n \"$c\" ] || exit 1\n[ \"$a\" = --help ] || [ -h = \"$a\" ]\ncat <<\\EOF\n$x\nEOF\n[ -z \"$(ls)\" ]\n[ ! -x \"$f\" -o \"$#\" -ne 0 ]\n[ \"$v\" ]\n",
             "trap - TERM\ntrap\nx=$(trap 'a' INT)\nexec b\n",
             "diff <(a) >(b)\ncmd 2>&1 >/dev/null 3<>f &>>log <<<\"$s\" >&2\nexec 3>&-\n> empty\n",
             "f() { g() { h; }; g; }\nf\n# comment\nexec x # trailing\n",
