@@ -288,6 +288,26 @@ impl<'a> P<'a> {
     /// The reserved word at the current position, if any.
     fn keyword(&self) -> Option<&'static str> {
         let rest = &self.b[self.i..];
+        // the first bytes of the reserved words
+        if !matches!(
+            rest.first(),
+            Some(
+                b'i' | b't'
+                    | b'e'
+                    | b'f'
+                    | b'c'
+                    | b'w'
+                    | b'u'
+                    | b'd'
+                    | b's'
+                    | b'{'
+                    | b'}'
+                    | b'['
+                    | b'!'
+            )
+        ) {
+            return None;
+        }
         KEYWORDS.iter().copied().find(|kw| {
             rest.starts_with(kw.as_bytes()) && {
                 let next = rest.get(kw.len()).copied();

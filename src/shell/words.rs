@@ -126,6 +126,17 @@ pub(super) fn split(text: &str, continuations: bool) -> Option<Vec<RawWord>> {
 /// The value of one shell word with its quotes removed, or `None` when it has an expansion
 /// (or anything else that needs a shell) or is not exactly one word.
 pub(super) fn unquote_word(raw: &str) -> Option<String> {
+    // most words are plain: nothing to remove, nothing a shell expands
+    let plain = |b: u8| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'_' | b'-' | b'.' | b'/' | b':' | b',' | b'+' | b'@' | b'%' | b'='
+            )
+    };
+    if !raw.is_empty() && raw.bytes().all(plain) {
+        return Some(raw.to_string());
+    }
     let mut words = split(raw, true)?;
     if words.len() == 1 && words[0].start == 0 && words[0].end == raw.len() {
         words.pop().map(|w| w.value)
@@ -167,4 +178,42 @@ pub(super) fn plain_argv(text: &str) -> Option<Vec<String>> {
         }
     }
     Some(words.into_iter().map(|w| w.value).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// [`unquote_word`] without its plain-word shortcut.
+    fn by_split(raw: &str) -> Option<String> {
+        let mut words = split(raw, true)?;
+        (words.len() == 1 && words[0].start == 0 && words[0].end == raw.len())
+            .then(|| words.pop().map(|w| w.value))
+            .flatten()
+    }
+
+    #[test]
+    fn plain_words_are_their_own_value() {
+        for w in [
+            "node",
+            "server.js",
+            "--port=8080",
+            "-c",
+            "a,b",
+            "x+y@z%",
+            "/usr/bin/env",
+            "a:b",
+        ] {
+            assert_eq!(unquote_word(w).as_deref(), Some(w));
+            assert_eq!(unquote_word(w), by_split(w));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_shortcut_agrees_with_the_splitter(w in "[A-Za-z0-9_./:,+@%=#-]{0,12}") {
+            prop_assert_eq!(unquote_word(&w), by_split(&w));
+        }
+    }
 }
