@@ -957,14 +957,7 @@ impl<'a> P<'a> {
                 return None;
             }
             let assign = assignment(raw);
-            if !assign && cmd.words.is_empty() && {
-                let plain = raw.split(['\'', '"', '$', '`']).next()?;
-                let name_end = plain.find(|c: char| c != '_' && !c.is_ascii_alphanumeric());
-                plain.contains('=')
-                    || name_end.is_some_and(|k| k > 0 && plain[k..].starts_with('['))
-            } {
-                // `--x=y` or `a[x` first: the grammar may read it as an
-                // assignment
+            if !assign && cmd.words.is_empty() && assignment_like(raw) {
                 return None;
             }
             if assign && raw.ends_with('=') && self.peek(0) == Some(b'(') {
@@ -989,28 +982,7 @@ impl<'a> P<'a> {
                 cmd.assignments.push(word);
             } else {
                 if cmd.words.is_empty() {
-                    // `local}`: the grammar reads the keyword alone
-                    let keyword = ["declare", "typeset", "export", "readonly", "local", "unset"]
-                        .iter()
-                        .find(|k| word.raw.starts_with(**k));
-                    if let Some(k) = keyword
-                        && let Some(next) = word.raw[k.len()..].chars().next()
-                        && !(next == '_' || next == '-' || next.is_ascii_alphanumeric())
-                    {
-                        return None;
-                    }
-                    let name = word.value.as_deref();
-                    declaration = matches!(
-                        name,
-                        Some("declare" | "typeset" | "export" | "readonly" | "local")
-                    ) && word.raw == name.unwrap_or_default();
-                    if (declaration
-                        || matches!(name, Some("unset" | "unsetenv"))
-                            && word.raw == name.unwrap_or_default())
-                        && !cmd.assignments.is_empty()
-                    {
-                        return None;
-                    }
+                    declaration = declaration_keyword(&word, !cmd.assignments.is_empty())?;
                 }
                 cmd.words.push(word);
             }
@@ -1018,6 +990,12 @@ impl<'a> P<'a> {
         if first {
             return None;
         }
+        self.finish_simple(cmd)
+    }
+
+    /// A simple command read: the grammar's test expression, `exec`, a
+    /// trap.
+    fn finish_simple(&mut self, mut cmd: Command) -> Option<Command> {
         if cmd.words.is_empty() && cmd.redirects && !cmd.assignments.is_empty() {
             return None;
         }
@@ -1326,6 +1304,40 @@ impl<'a> P<'a> {
         self.i += 1;
         Some(())
     }
+}
+
+/// A first word the grammar may read as an assignment though the shell
+/// does not: `--x=y`, `a[x`.
+fn assignment_like(raw: &str) -> bool {
+    let plain = raw.split(['\'', '"', '$', '`']).next().unwrap_or_default();
+    let name_end = plain.find(|c: char| c != '_' && !c.is_ascii_alphanumeric());
+    plain.contains('=') || name_end.is_some_and(|k| k > 0 && plain[k..].starts_with('['))
+}
+
+/// Whether a command's first word is `declare`, `local`, ... (its later
+/// `name=(...)` words are arrays); `None` to decline: a word the grammar
+/// cuts after the keyword (`local}`), or a declaration after assignments.
+fn declaration_keyword(word: &Word, after_assignments: bool) -> Option<bool> {
+    let keyword = ["declare", "typeset", "export", "readonly", "local", "unset"]
+        .iter()
+        .find(|k| word.raw.starts_with(**k));
+    if let Some(k) = keyword
+        && let Some(next) = word.raw[k.len()..].chars().next()
+        && !(next == '_' || next == '-' || next.is_ascii_alphanumeric())
+    {
+        return None;
+    }
+    let name = word.value.as_deref();
+    let literal = word.raw == name.unwrap_or_default();
+    let declaration = matches!(
+        name,
+        Some("declare" | "typeset" | "export" | "readonly" | "local")
+    ) && literal;
+    let unset = matches!(name, Some("unset" | "unsetenv")) && literal;
+    if (declaration || unset) && after_assignments {
+        return None;
+    }
+    Some(declaration)
 }
 
 /// A `[ ... ]` expression of the forms the grammar reads as one (`-f x`,
