@@ -480,3 +480,29 @@ fn a_panic_in_one_file_is_that_files_error() {
     assert_eq!(v["runs"][0]["results"].as_array().unwrap().len(), 1);
     assert_eq!(v["runs"][0]["invocations"][0]["executionSuccessful"], false);
 }
+
+#[test]
+fn a_code_point_after_a_brace_that_crashes_the_bash_grammar() {
+    // tree-sitter-bash reads out of bounds on `{` + a code point above U+00FF
+    // and, on x86-64 Linux, dies of SIGSEGV on U+10FFFF: the process lived
+    // only by luck of the memory layout. Such text is not parsed (it decides
+    // nothing); a script with it is read by the strict parser.
+    let r = Repo::new();
+    r.write(
+        "cmd/Dockerfile",
+        "FROM node:22\nCMD echo {\u{10FFFF}; exec node server.js\n",
+    );
+    entrypoint_project(
+        &r,
+        "script",
+        "#!/bin/sh\necho {\u{10FFFF}\nnode server.js\n",
+    );
+    let run = r.lint_with_good(&["cmd/Dockerfile", "script/Dockerfile"]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr());
+    assert!(run.stderr().is_empty(), "{}", run.stderr());
+    assert_eq!(run.findings("cmd/Dockerfile"), [("DSIG001".to_string(), 2)]);
+    assert_eq!(
+        run.findings("script/Dockerfile"),
+        [("DSIG006".to_string(), 3)]
+    );
+}

@@ -419,13 +419,15 @@ pub fn analyze_script(text: &str) -> Analysis {
 /// Whether tree-sitter-bash reads `text` as no shell does: it joins two
 /// lines into one simple command (an unescaped newline between a command's
 /// words: after `A=1 B=2`, after a pipeline of three commands or `|&`), or
-/// nests a list inside a pipeline (`a | b | c && d` as `a | (b | c && d)`).
+/// nests a list inside a pipeline (`a | b | c && d` as `a | (b | c && d)`),
+/// or it is not given the text at all (see `trips_brace_scanner`).
 /// The strict parser reads such a text as the shell does, so the two may
 /// disagree on it; the checks that compare them allow that here only.
 #[cfg(any(test, debug_assertions))]
 pub fn tree_sitter_misreads(text: &str) -> bool {
     let Some(tree) = parse(text) else {
-        return false;
+        // not read at all: where tree-sitter-bash would crash
+        return trips_brace_scanner(text);
     };
     let bytes = text.as_bytes();
     let mut cursor = tree.walk();
@@ -459,7 +461,30 @@ pub fn tree_sitter_misreads(text: &str) -> bool {
     }
 }
 
+/// Whether tree-sitter-bash's external scanner would read out of bounds on
+/// `text`. Where a `{` may start a brace range, the scanner (0.25.1) tests the
+/// character after the `{` and its digits, and after `{N..` and its digits,
+/// with C's `isdigit`, which is defined for byte values only: a code point
+/// above U+00FF indexes its table out of bounds, and where that lands on an
+/// unmapped page the process dies of SIGSEGV (tree-sitter-bash issue #337;
+/// `echo {\u{10FFFF}` does on x86-64 Linux). Such text is not given to the
+/// parser: it is treated as text that does not parse, which decides nothing.
+fn trips_brace_scanner(text: &str) -> bool {
+    let digits = |s: &str| s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    text.match_indices('{').any(|(i, _)| {
+        let rest = &text[i + 1..];
+        let mut next = &rest[rest.len() - digits(rest)..];
+        if let Some(range_end) = next.strip_prefix("..") {
+            next = &range_end[range_end.len() - digits(range_end)..];
+        }
+        next.chars().next().is_some_and(|c| u32::from(c) > 0xFF)
+    })
+}
+
 fn parse(text: &str) -> Option<Tree> {
+    if trips_brace_scanner(text) {
+        return None;
+    }
     // One parser per thread, made once (its language tables are set up once).
     thread_local! {
         static PARSER: RefCell<Option<Parser>> = const { RefCell::new(None) };

@@ -791,3 +791,38 @@ fn analyze_one_megabyte() {
     );
     assert!(a.main_command().unwrap().exec);
 }
+
+/// tree-sitter-bash 0.25.1 reads out of bounds after `{` on a code point above
+/// U+00FF (`isdigit` on a code point): such text is not parsed, it decides
+/// nothing, and the process lives. Without the guard the loop below dies of
+/// SIGSEGV on x86-64 Linux (at U+10FFFF among others).
+#[test]
+fn text_that_trips_the_brace_scanner_is_not_parsed() {
+    for (text, trips) in [
+        ("echo {\u{10FFFF}", true),
+        ("{\u{31860}", true),
+        ("echo {12\u{100}", true),
+        ("echo {1..\u{10FFFF}}", true),
+        ("echo {1..22\u{2028}", true),
+        ("exec node ${\u{10FFFF}}", true),
+        ("echo {\u{FF}", false),
+        ("echo {1.\u{10FFFF}", false),
+        ("echo {a\u{10FFFF}", false),
+        ("echo \u{10FFFF}{1..3}", false),
+        ("echo {1..3}", false),
+    ] {
+        assert_eq!(trips_brace_scanner(text), trips, "{text:?}");
+        if trips {
+            let a = analyze_uncached(text);
+            assert!(a.has_errors && a.commands.is_empty(), "{text:?}");
+            assert_eq!(c_string_execs_last(ShellFlavor::Bash, &a), None);
+        }
+    }
+    for c in (0x100..=0x10FFFF).step_by(251).filter_map(char::from_u32) {
+        for pre in ["", "7", "1..", "10..2"] {
+            let text = format!("exec node {{{pre}{c}");
+            assert!(analyze_uncached(&text).has_errors, "{text:?}");
+        }
+    }
+    assert!(analyze_uncached("echo {\u{FF}").commands.len() == 1);
+}
