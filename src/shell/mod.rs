@@ -470,12 +470,13 @@ pub fn tree_sitter_misreads(text: &str) -> bool {
 /// `echo {\u{10FFFF}` does on x86-64 Linux). Such text is not given to the
 /// parser: it is treated as text that does not parse, which decides nothing.
 fn trips_brace_scanner(text: &str) -> bool {
-    let digits = |s: &str| s.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    fn after_digits(s: &str) -> &str {
+        s.trim_start_matches(|c: char| c.is_ascii_digit())
+    }
     text.match_indices('{').any(|(i, _)| {
-        let rest = &text[i + 1..];
-        let mut next = &rest[rest.len() - digits(rest)..];
+        let mut next = after_digits(&text[i + 1..]);
         if let Some(range_end) = next.strip_prefix("..") {
-            next = &range_end[range_end.len() - digits(range_end)..];
+            next = after_digits(range_end);
         }
         next.chars().next().is_some_and(|c| u32::from(c) > 0xFF)
     })

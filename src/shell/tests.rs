@@ -824,5 +824,5 @@ fn text_that_trips_the_brace_scanner_is_not_parsed() {
             assert!(analyze_uncached(&text).has_errors, "{text:?}");
         }
     }
-    assert!(analyze_uncached("echo {\u{FF}").commands.len() == 1);
+    assert_eq!(analyze_uncached("echo {\u{FF}").commands.len(), 1);
 }
